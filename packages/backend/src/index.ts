@@ -1,0 +1,1 @@
+export { ApbError, isApbError, type ApbErrorOptions } from './errors.js';

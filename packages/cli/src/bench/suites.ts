@@ -1,0 +1,4 @@
+import type { BenchSuite } from './suite.js';
+
+/** Every bench suite, in the order `apb bench` runs them. Add a suite with one line here. */
+export const suites: BenchSuite[] = [];
