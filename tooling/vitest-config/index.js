@@ -13,6 +13,7 @@ export function apbVitestConfig(overrides = {}) {
       pool: 'forks',
       maxWorkers: 2,
       testTimeout: 60_000,
+      passWithNoTests: true,
       hookTimeout: 60_000,
       ...overrides,
     },
