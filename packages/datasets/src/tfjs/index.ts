@@ -1,0 +1,1 @@
+export { toTensor4D } from './to-tensor4d.js';
