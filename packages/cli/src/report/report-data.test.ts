@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+
+import { fixtureRecord, fixtureReproduction } from '../testing-internal/fixtures.js';
+import { renderCharts } from './charts.js';
+import { loadPaperResults } from './paper-results.js';
+import { attackFamily, buildReportData } from './report-data.js';
+
+const found = (runs = fixtureReproduction()) => runs.map((run) => ({ path: `${fixtureRecord(run).id}/run.json`, record: fixtureRecord(run) }));
+
+describe('buildReportData', () => {
+  it('puts our Figure 2 numbers beside the paper’s for every dataset, scenario and model', async () => {
+    const data = buildReportData(found(), await loadPaperResults());
+    expect(data.figure2).toHaveLength(12);
+    const row = data.figure2.find((r) => r.dataset === 'mnist' && r.scenario === 'clean' && r.model === 'apb');
+    expect(row?.paperClean).toBe(0.9917);
+    expect(row?.clean).toEqual({ value: 0.91, runs: 1 });
+    expect(row?.fgsm).toEqual({ value: 0.6, runs: 1 });
+  });
+
+  it('averages runs that differ only by seed and says how many', async () => {
+    const base = { dataset: 'mnist', scenario: 'clean', model: 'lenet', fgsm: { '0.3': 0.2 } } as const;
+    const data = buildReportData(found([{ ...base, clean: 0.8, seed: 1 }, { ...base, clean: 0.9, seed: 2 }]), await loadPaperResults());
+    const row = data.figure2.find((r) => r.dataset === 'mnist' && r.scenario === 'clean' && r.model === 'classical');
+    expect(row?.clean.runs).toBe(2);
+    expect(row?.clean.value).toBeCloseTo(0.85, 10);
+  });
+
+  it('lists cells more than five points away from the paper as disagreements', async () => {
+    const data = buildReportData(found(), await loadPaperResults());
+    // MNIST clean APB FGSM: paper 98.88%, fixture 60%.
+    const hit = data.disagreements.find((d) => d.what.startsWith('Figure 2, mnist, clean scenario, apb, FGSM'));
+    expect(hit).toEqual(expect.objectContaining({ paper: 0.9888, ours: 0.6 }));
+    // MNIST clean classical clean accuracy: paper 99.01%, fixture 90%: 9 points, listed; fashion 89.17% vs 90%: not.
+    expect(data.disagreements.some((d) => d.what === 'Figure 2, fashion-mnist, clean scenario, classical, clean accuracy')).toBe(false);
+  });
+
+  it('computes the cost ratio of clean APB training against classical FGSM adversarial training', async () => {
+    const data = buildReportData(found(), await loadPaperResults());
+    const mixed = data.costRatios.find((r) => r.dataset === 'fashion-mnist' && r.versus.includes('mixed'));
+    // 12 s over 2 epochs vs 20 s over 2 epochs; 16 passes vs 32.
+    expect(mixed?.timeRatio).toBeCloseTo(0.6, 10);
+    expect(mixed?.passRatio).toBeCloseTo(0.5, 10);
+  });
+
+  it('reads Figure 3a from the APB clean run and Figure 3b from runs grouped by memories', async () => {
+    const data = buildReportData(found(), await loadPaperResults());
+    const point = data.figure3a.find((p) => p.dataset === 'mnist' && p.x === 0.1);
+    expect(point?.ours.value).toBe(0.7);
+    expect(data.figure3a.find((p) => p.dataset === 'mnist' && p.x === 0.15)?.ours.value).toBeNull();
+    expect(data.figure3b.find((p) => p.dataset === 'mnist' && p.x === 625)?.ours.value).toBe(0.5);
+    expect(data.figure3b.find((p) => p.dataset === 'mnist' && p.x === 0)?.ours.value).toBe(0.6);
+  });
+
+  it('keeps interrupted and failed runs out of the tables but lists them', async () => {
+    const data = buildReportData(found([{ dataset: 'mnist', scenario: 'clean', model: 'lenet', clean: 0.5, fgsm: {}, status: 'failed' }]), await loadPaperResults());
+    expect(data.complete).toHaveLength(0);
+    expect(data.incomplete).toHaveLength(1);
+    expect(data.robustness).toHaveLength(0);
+  });
+});
+
+describe('attackFamily', () => {
+  it('maps recorded attack names to the table columns', () => {
+    expect(['fgsm', 'LinfFgsm', 'LinfPgd', 'pgd', 'transfer', 'LinfSquare', 'noise'].map(attackFamily)).toEqual(['fgsm', 'fgsm', 'pgd', 'pgd', 'transfer', 'square', 'noise']);
+  });
+});
+
+describe('renderCharts', () => {
+  it('renders the three figures as SVG with one mark per plotted value', async () => {
+    const data = buildReportData(found(), await loadPaperResults());
+    const charts = await renderCharts(data);
+    expect(charts.map((c) => c.id)).toEqual(['figure-2', 'figure-3a', 'figure-3b']);
+    for (const chart of charts) expect(chart.svg.startsWith('<svg')).toBe(true);
+    const count = (svg: string | undefined, role: string) => (svg?.match(new RegExp(`aria-roledescription="${role}"`, 'g')) ?? []).length;
+    // Figure 2: 12 groups x 4 series, minus the paper's one unreadable cell (Fashion-MNIST adversarial APB FGSM).
+    expect(count(charts[0]?.svg, 'bar')).toBe(47);
+    // Figure 3a: the paper's 2 x 6 points and ours at the 3 eps the fixtures measured, per dataset.
+    expect(count(charts[1]?.svg, 'point')).toBe(12 + 2 * 3);
+    expect(charts[0]?.svg).toContain('clean (paper)');
+  });
+});

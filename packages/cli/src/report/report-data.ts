@@ -1,0 +1,307 @@
+import type { RunRecord } from '@apb/scenarios';
+
+import type { FoundRun } from './collect-runs.js';
+import { PAPER_DATASETS, PAPER_EPS, PAPER_SCENARIOS, type PaperResults } from './paper-results.js';
+
+/** Our mean over the matching runs, or null when there is none. */
+export interface Measured {
+  value: number | null;
+  /** Runs averaged (seeds). */
+  runs: number;
+}
+
+/** One bar group of Figure 2: a dataset, a scenario and a model. */
+export interface Figure2Row {
+  dataset: string;
+  scenario: string;
+  model: 'classical' | 'apb';
+  paperClean: number | null;
+  paperFgsm: number | null;
+  clean: Measured;
+  fgsm: Measured;
+}
+
+/** One point of Figure 3a (FGSM accuracy vs eps) or 3b (vs memories). */
+export interface CurvePoint {
+  dataset: string;
+  x: number;
+  paper: number | null;
+  ours: Measured;
+}
+
+/** One row of the robustness table; accuracies at `eps`. */
+export interface RobustnessRow {
+  id: string;
+  path: string;
+  dataset: string;
+  eps: number | null;
+  clean: number | null;
+  fgsm: number | null;
+  pgd: number | null;
+  transfer: number | null;
+  square: number | null;
+  noise: number | null;
+  worstCase: number | null;
+}
+
+/** One row of the gradient-masking table: which flags a run raised. */
+export interface DiagnosticsRow {
+  id: string;
+  raised: string[];
+  checked: string[];
+  details: string[];
+}
+
+/** One row of the cost table. */
+export interface CostRow {
+  id: string;
+  dataset: string;
+  epochs: number;
+  trainSeconds: number;
+  secondsPerEpoch: number | null;
+  imagesPerSecond: number;
+  forwardPasses: number;
+  backwardPasses: number;
+}
+
+/** Our ratio for the paper's "clean APB training costs 59% of FGSM adversarial training". */
+export interface CostRatio {
+  dataset: string;
+  /** The adversarial-training run it is compared with. */
+  versus: string;
+  timeRatio: number;
+  passRatio: number;
+}
+
+/** A place where ours and the paper's differ by more than the tolerance. */
+export interface Disagreement {
+  what: string;
+  paper: number;
+  ours: number;
+}
+
+/** Everything the Markdown and HTML reports show. */
+export interface ReportData {
+  generatedAt: string;
+  paper: PaperResults;
+  runs: FoundRun[];
+  complete: RunRecord[];
+  incomplete: FoundRun[];
+  provenance: string[];
+  figure2: Figure2Row[];
+  figure3a: CurvePoint[];
+  figure3b: CurvePoint[];
+  robustness: RobustnessRow[];
+  diagnostics: DiagnosticsRow[];
+  cost: CostRow[];
+  costRatios: CostRatio[];
+  disagreements: Disagreement[];
+  tolerance: number;
+}
+
+/** Differences larger than this (absolute, in accuracy) are listed as disagreements. */
+export const DISAGREEMENT_TOLERANCE = 0.05;
+
+const EPS_MATCH = 1e-6;
+
+/** Canonical attack family of a recorded attack name (`LinfPgd` -> `pgd`). */
+export function attackFamily(name: string): string {
+  const lower = name.toLowerCase();
+  if (lower.includes('pgd')) return 'pgd';
+  if (lower.includes('fgsm-rs') || lower === 'fast') return 'fgsm-rs';
+  if (lower.includes('fgsm') || lower.includes('fastgradient') || lower === 'fgm') return 'fgsm';
+  if (lower.includes('transfer')) return 'transfer';
+  if (lower.includes('square')) return 'square';
+  if (lower.includes('noise') || lower.includes('uniform') || lower.includes('gaussian')) return 'noise';
+  return lower;
+}
+
+/** A run's accuracy under an attack family at `eps`, or null when it was not measured. */
+export function attackAccuracy(record: RunRecord, family: string, eps: number): number | null {
+  const hit = record.evaluation?.attacks.find((a) => attackFamily(a.attack) === family && Math.abs(a.eps - eps) < EPS_MATCH);
+  return hit?.accuracy ?? null;
+}
+
+function mean(values: (number | null)[]): Measured {
+  const present = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  if (present.length === 0) return { value: null, runs: 0 };
+  return { value: present.reduce((a, b) => a + b, 0) / present.length, runs: present.length };
+}
+
+function isStandard(record: RunRecord): boolean {
+  return record.config.method === 'standard';
+}
+
+/** The paper's classical and (naive) APB models of Figure 2. */
+function figure2Model(record: RunRecord): 'classical' | 'apb' | null {
+  if (record.config.model === 'lenet') return 'classical';
+  if (record.config.model === 'lenet-apb' && record.config.apb === 'naive') return 'apb';
+  return null;
+}
+
+/** The eps of the tables: the paper's 0.3 when measured, else the largest eps the run has. */
+function tableEps(record: RunRecord): number | null {
+  const all = record.evaluation?.attacks.map((a) => a.eps) ?? [];
+  if (all.some((eps) => Math.abs(eps - PAPER_EPS) < EPS_MATCH)) return PAPER_EPS;
+  return all.length === 0 ? null : Math.max(...all);
+}
+
+function provenance(complete: RunRecord[], found: FoundRun[]): string[] {
+  const lines: string[] = [];
+  const presets = [...new Set(complete.map((r) => r.config.preset ?? 'none (single runs)'))];
+  lines.push(`Preset: ${presets.join(', ')}.`);
+  const epochs = [...new Set(complete.map((r) => r.config.epochs))].sort((a, b) => a - b);
+  lines.push(`Epochs: ${epochs.join(', ')} (the paper trains 500).`);
+  const limits = [...new Set(complete.map((r) => `${r.config.trainLimit ?? 'all'} train / ${r.evaluation?.n ?? r.config.testLimit ?? 'all'} test images`))];
+  lines.push(`Data: ${limits.join('; ')}.`);
+  const sources = [...new Set(complete.filter((r) => r.config.scenario !== 'clean').map((r) => r.config.adversarialSource))];
+  if (sources.length > 0) lines.push(`Adversarial training examples: ${sources.join(', ')}.`);
+  const backends = [...new Set(complete.map((r) => `${r.backend.name} (${r.backend.threads} threads)`))];
+  lines.push(`Backend: ${backends.join(', ')}; machine: ${[...new Set(complete.map((r) => `${r.machine.cpuModel}, ${r.machine.cpus} cpus`))].join('; ')}.`);
+  lines.push(`Runs: ${found.length} found, ${complete.length} complete.`);
+  return lines;
+}
+
+/** Turns validated runs and the paper's numbers into the rows of every table and chart. */
+export function buildReportData(runs: FoundRun[], paper: PaperResults, now = new Date()): ReportData {
+  const complete = runs.filter((run) => run.record.status === 'complete').map((run) => run.record);
+  const incomplete = runs.filter((run) => run.record.status !== 'complete');
+
+  const figure2: Figure2Row[] = [];
+  for (const dataset of PAPER_DATASETS) {
+    for (const scenario of PAPER_SCENARIOS) {
+      for (const model of ['classical', 'apb'] as const) {
+        const matching = complete.filter(
+          (r) => r.config.dataset === dataset && r.config.scenario === scenario && isStandard(r) && figure2Model(r) === model,
+        );
+        const cell = paper.figure2[dataset][scenario][model];
+        figure2.push({
+          dataset,
+          scenario,
+          model,
+          paperClean: cell.clean,
+          paperFgsm: cell.fgsm,
+          clean: mean(matching.map((r) => r.evaluation?.clean.accuracy ?? null)),
+          fgsm: mean(matching.map((r) => attackAccuracy(r, 'fgsm', PAPER_EPS))),
+        });
+      }
+    }
+  }
+
+  const figure3a: CurvePoint[] = [];
+  for (const dataset of PAPER_DATASETS) {
+    const apbClean = complete.filter(
+      (r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && figure2Model(r) === 'apb',
+    );
+    paper.figure3a.eps.forEach((eps, index) => {
+      const ours = mean(apbClean.map((r) => attackAccuracy(r, 'fgsm', eps)));
+      figure3a.push({ dataset, x: eps, paper: paper.figure3a[dataset][index] ?? null, ours });
+    });
+  }
+
+  const figure3b: CurvePoint[] = [];
+  for (const dataset of PAPER_DATASETS) {
+    const apbClean = complete.filter(
+      (r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && r.config.model === 'lenet-apb',
+    );
+    paper.figure3b.memories.forEach((memories, index) => {
+      const matching = apbClean.filter((r) => (r.config.apb === 'multimodal' ? r.config.memories : 0) === memories);
+      const ours = mean(matching.map((r) => attackAccuracy(r, 'fgsm', PAPER_EPS)));
+      figure3b.push({ dataset, x: memories, paper: paper.figure3b[dataset]?.[index] ?? null, ours });
+    });
+  }
+
+  const robustness: RobustnessRow[] = runs
+    .filter((run) => run.record.status === 'complete')
+    .map(({ record, path }) => {
+      const eps = tableEps(record);
+      const at = (family: string): number | null => (eps === null ? null : attackAccuracy(record, family, eps));
+      const worst = eps === null ? undefined : record.evaluation?.worstCase.find((w) => Math.abs(w.eps - eps) < EPS_MATCH);
+      return {
+        id: record.id,
+        path,
+        dataset: record.config.dataset,
+        eps,
+        clean: record.evaluation?.clean.accuracy ?? null,
+        fgsm: at('fgsm'),
+        pgd: at('pgd'),
+        transfer: at('transfer'),
+        square: at('square'),
+        noise: at('noise'),
+        worstCase: worst?.accuracy ?? null,
+      };
+    });
+
+  const diagnostics: DiagnosticsRow[] = complete
+    .filter((r) => r.evaluation !== undefined)
+    .map((r) => {
+      const flags = r.evaluation?.diagnostics ?? [];
+      return {
+        id: r.id,
+        raised: flags.filter((f) => f.raised).map((f) => f.flag),
+        checked: flags.map((f) => f.flag),
+        details: flags.filter((f) => f.raised).map((f) => `${f.flag}: ${f.detail}`),
+      };
+    });
+
+  const cost: CostRow[] = complete.map((r) => ({
+    id: r.id,
+    dataset: r.config.dataset,
+    epochs: r.history.length,
+    trainSeconds: r.cost.trainSeconds,
+    secondsPerEpoch: r.history.length === 0 ? null : r.cost.trainSeconds / r.history.length,
+    imagesPerSecond: r.cost.imagesPerSecond,
+    forwardPasses: r.cost.forwardPasses,
+    backwardPasses: r.cost.backwardPasses,
+  }));
+
+  const costRatios: CostRatio[] = [];
+  for (const dataset of PAPER_DATASETS) {
+    const apb = complete.find((r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && figure2Model(r) === 'apb');
+    if (apb === undefined || apb.history.length === 0) continue;
+    for (const scenario of ['mixed', 'adversarial'] as const) {
+      const versus = complete.find(
+        (r) => r.config.dataset === dataset && r.config.scenario === scenario && isStandard(r) && r.config.model === 'lenet' && r.config.adversarialSource === 'online',
+      );
+      if (versus === undefined || versus.history.length === 0) continue;
+      const perEpoch = (r: RunRecord): number => r.cost.trainSeconds / r.history.length;
+      const passes = (r: RunRecord): number => r.cost.forwardPasses + r.cost.backwardPasses;
+      costRatios.push({
+        dataset,
+        versus: versus.id,
+        timeRatio: perEpoch(apb) / perEpoch(versus),
+        passRatio: passes(versus) === 0 ? Number.NaN : passes(apb) / passes(versus),
+      });
+    }
+  }
+
+  const disagreements: Disagreement[] = [];
+  const compare = (what: string, paperValue: number | null, ours: Measured): void => {
+    if (paperValue === null || ours.value === null) return;
+    if (Math.abs(paperValue - ours.value) > DISAGREEMENT_TOLERANCE) disagreements.push({ what, paper: paperValue, ours: ours.value });
+  };
+  for (const row of figure2) {
+    const name = `Figure 2, ${row.dataset}, ${row.scenario} scenario, ${row.model}`;
+    compare(`${name}, clean accuracy`, row.paperClean, row.clean);
+    compare(`${name}, FGSM accuracy (eps ${PAPER_EPS})`, row.paperFgsm, row.fgsm);
+  }
+  for (const point of figure3a) compare(`Figure 3a, ${point.dataset}, APB FGSM accuracy at eps ${point.x}`, point.paper, point.ours);
+
+  return {
+    generatedAt: now.toISOString(),
+    paper,
+    runs,
+    complete,
+    incomplete,
+    provenance: provenance(complete, runs),
+    figure2,
+    figure3a,
+    figure3b,
+    robustness,
+    diagnostics,
+    cost,
+    costRatios,
+    disagreements,
+    tolerance: DISAGREEMENT_TOLERANCE,
+  };
+}

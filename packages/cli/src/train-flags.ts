@@ -1,0 +1,136 @@
+import type { EvaluationPlan, TrainConfig } from '@apb/scenarios';
+import { Option } from 'commander';
+import { z } from 'zod';
+
+import { flagNameOf } from './flag-names.js';
+
+/** One row of a flag table: how one config field is typed on the command line. */
+export interface ConfigFlag<Schema extends z.ZodType = z.ZodType> {
+  /** The value placeholder shown in `--help`, e.g. `name`. */
+  placeholder: string;
+  description: string;
+  /** Parses the raw string commander hands over into the config value. */
+  schema: Schema;
+}
+
+const whole = z.coerce.number().int('must be a whole number');
+const count = whole.positive('must be at least 1');
+const positive = z.coerce.number().finite('must be a number').positive('must be greater than 0');
+const epsilon = z.coerce.number().finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1');
+const ATTACKS = ['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const;
+
+/** `"a,b"` -> `["a", "b"]`, each part checked by `item`. */
+function listOf<Item extends z.ZodType>(item: Item) {
+  return z
+    .string()
+    .transform((text) => text.split(',').map((part) => part.trim()).filter((part) => part !== ''))
+    .pipe(z.array(item).min(1, 'needs at least one value (comma-separated)'));
+}
+
+/**
+ * The table behind both the `apb train` flags and the `TrainConfig` fields they set (vitest's
+ * cli-config idea): the flag is the kebab-case field name, and the compile-time check below fails
+ * when `TrainConfig` gains or loses a field this table does not mirror.
+ */
+export const trainFlags = {
+  dataset: { placeholder: 'name', description: 'dataset: mnist | fashion-mnist', schema: z.enum(['mnist', 'fashion-mnist']) },
+  model: { placeholder: 'name', description: 'model: lenet (classical) | lenet-apb', schema: z.enum(['lenet', 'lenet-apb']) },
+  apb: { placeholder: 'variant', description: 'APB variant of lenet-apb: naive | multimodal', schema: z.enum(['naive', 'multimodal']) },
+  memories: { placeholder: 'h', description: 'bias memories of the multimodal APB (naive: 0)', schema: whole.min(0, 'must be at least 0') },
+  apbEps: { placeholder: 'e', description: 'APB step size', schema: positive },
+  apbDirection: { placeholder: 'dir', description: 'APB update direction: ascent | descent', schema: z.enum(['ascent', 'descent']) },
+  apbMode: { placeholder: 'mode', description: 'APB perturbation across steps: accumulate | reset', schema: z.enum(['accumulate', 'reset']) },
+  apbClip: { placeholder: 'c', description: 'l-inf bound of the stored APB perturbation (default: none)', schema: positive },
+  scenario: { placeholder: 'name', description: 'training examples: clean | adversarial | mixed', schema: z.enum(['clean', 'adversarial', 'mixed']) },
+  adversarialSource: { placeholder: 'src', description: 'adversarial examples: online (each batch) | precomputed (once, vs a classical LeNet)', schema: z.enum(['online', 'precomputed']) },
+  method: { placeholder: 'name', description: 'adversarial training: standard (FGSM) | pgd (Madry) | fast (FGSM-RS, Wong)', schema: z.enum(['standard', 'pgd', 'fast']) },
+  attackEps: { placeholder: 'e', description: 'eps of the training attack (inputs in [0, 1])', schema: epsilon },
+  pgdSteps: { placeholder: 'n', description: 'steps of the PGD adversarial-training attack', schema: count },
+  epochs: { placeholder: 'n', description: 'training epochs', schema: count },
+  batchSize: { placeholder: 'b', description: 'batch size', schema: count },
+  lr: { placeholder: 'r', description: 'Adam learning rate', schema: positive },
+  seed: { placeholder: 's', description: 'random seed (data order, initialisation, attacks)', schema: whole.min(0, 'must be at least 0') },
+  trainLimit: { placeholder: 'n', description: 'train on n images (stratified; default: all)', schema: count },
+  testLimit: { placeholder: 'n', description: 'evaluate on n test images (stratified; default: all)', schema: count },
+  dataDir: { placeholder: 'dir', description: 'directory holding the datasets (default: $APB_DATA_DIR, then the cache)', schema: z.string().min(1, 'must not be empty') },
+  backend: { placeholder: 'name', description: 'backend: auto | wasm | cpu | tensorflow | tensorflow-gpu', schema: z.enum(['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']) },
+  preset: { placeholder: 'name', description: 'reproduction preset the run belongs to: smoke | quick | paper', schema: z.enum(['smoke', 'quick', 'paper']) },
+  sourcesDir: { placeholder: 'dir', description: 'where source models (precomputed, transfer) are shared (default: OUT/../sources)', schema: z.string().min(1, 'must not be empty') },
+} as const satisfies Record<string, ConfigFlag>;
+
+/** The table of `TrainConfig.evaluation`, as `--eval-*` flags. */
+export const evaluationFlags = {
+  attacks: { placeholder: 'list', description: `attacks after training, comma-separated: ${ATTACKS.join(',')}`, schema: listOf(z.enum(ATTACKS)) },
+  eps: { placeholder: 'list', description: 'eps budgets of the evaluation, comma-separated (paper: 0.3)', schema: listOf(epsilon) },
+  limit: { placeholder: 'n', description: 'test images for clean/FGSM/transfer/noise (default: --test-limit)', schema: count },
+  pgdSteps: { placeholder: 'n', description: 'PGD steps of the evaluation', schema: count },
+  pgdRestarts: { placeholder: 'n', description: 'PGD restarts of the evaluation', schema: count },
+  pgdLimit: { placeholder: 'n', description: 'images of the fixed seeded PGD subset', schema: count },
+  squareQueries: { placeholder: 'n', description: 'Square attack query budget', schema: count },
+  squareLimit: { placeholder: 'n', description: 'images of the fixed seeded Square subset', schema: count },
+  transferSeed: { placeholder: 's', description: 'seed of the classical LeNet the transfer attack is crafted on', schema: whole.min(0, 'must be at least 0') },
+  transferEpochs: { placeholder: 'n', description: 'epochs of the transfer source model', schema: count },
+} as const satisfies Record<string, ConfigFlag>;
+
+/** Fields of {@link trainFlags}: the top-level `TrainConfig` fields, `evaluation` aside. */
+export type TrainFlagKey = keyof typeof trainFlags;
+/** Fields of {@link evaluationFlags}. */
+export type EvaluationFlagKey = keyof typeof evaluationFlags;
+
+// Both directions, both tables: a config field without a flag, or a flag without a field, fails typecheck.
+type Mismatch<Config, Key extends PropertyKey> = [Exclude<keyof Config, Key>, Exclude<Key, keyof Config>];
+const trainTableMatches: Mismatch<TrainConfig, TrainFlagKey | 'evaluation'> extends [never, never] ? true : Mismatch<TrainConfig, TrainFlagKey | 'evaluation'> = true;
+const evaluationTableMatches: Mismatch<EvaluationPlan, EvaluationFlagKey> extends [never, never] ? true : Mismatch<EvaluationPlan, EvaluationFlagKey> = true;
+void trainTableMatches;
+void evaluationTableMatches;
+
+/** The commander key of an evaluation field: `pgdSteps` -> `evalPgdSteps` (flag `--eval-pgd-steps`). */
+export function evaluationOptionKey(key: EvaluationFlagKey): string {
+  return `eval${key[0]?.toUpperCase() ?? ''}${key.slice(1)}`;
+}
+
+function optional<Table extends Record<string, ConfigFlag>>(table: Table) {
+  return Object.fromEntries(Object.entries(table).map(([key, flag]) => [key, flag.schema.optional()])) as {
+    [K in keyof Table]: z.ZodOptional<Table[K]['schema']>;
+  };
+}
+
+/** The zod schema of every `apb train` config flag, as commander names them (all optional). */
+export const trainFlagsSchema = z.strictObject({
+  ...optional(trainFlags),
+  ...(Object.fromEntries(
+    Object.entries(evaluationFlags).map(([key, flag]) => [evaluationOptionKey(key as EvaluationFlagKey), flag.schema.optional()]),
+  ) as { [K in EvaluationFlagKey as `eval${Capitalize<K>}`]: z.ZodOptional<(typeof evaluationFlags)[K]['schema']> }),
+});
+
+/** Parsed config flags. */
+export type TrainFlagValues = z.output<typeof trainFlagsSchema>;
+
+/** Commander options for every row of both tables, in table order. */
+export function trainFlagOptions(): Option[] {
+  return [
+    ...Object.entries(trainFlags).map(([key, flag]) => new Option(`${flagNameOf(key)} <${flag.placeholder}>`, flag.description)),
+    ...Object.entries(evaluationFlags).map(
+      ([key, flag]) => new Option(`${flagNameOf(evaluationOptionKey(key as EvaluationFlagKey))} <${flag.placeholder}>`, flag.description),
+    ),
+  ];
+}
+
+/**
+ * Turns parsed flags into the partial config `resolveTrainConfig` takes: flags not given stay out,
+ * so the scenarios package's defaults apply.
+ */
+export function configFromFlags(values: TrainFlagValues): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  for (const key of Object.keys(trainFlags)) {
+    const value = values[key as TrainFlagKey];
+    if (value !== undefined) config[key] = value;
+  }
+  const evaluation: Record<string, unknown> = {};
+  for (const key of Object.keys(evaluationFlags) as EvaluationFlagKey[]) {
+    const value = (values as Record<string, unknown>)[evaluationOptionKey(key)];
+    if (value !== undefined) evaluation[key] = value;
+  }
+  if (Object.keys(evaluation).length > 0) config.evaluation = evaluation;
+  return config;
+}
