@@ -1,0 +1,66 @@
+import { ApbError } from '@apb/backend';
+import { Attack } from './attack.js';
+import type { Classifier } from './classifier.js';
+import { LinfFgsm, type LinfFgsmOptions } from './linf-fgsm.js';
+import { LinfFgsmRandomStart, type LinfFgsmRandomStartOptions } from './linf-fgsm-random-start.js';
+import { LinfPgd, type LinfPgdOptions } from './linf-pgd.js';
+import { LinfSquare, type LinfSquareOptions } from './linf-square.js';
+import { RandomNoise, type RandomNoiseOptions } from './random-noise.js';
+import { Transfer } from './transfer.js';
+
+/** Short names accepted by {@link createAttack} (and the CLI's `--attack`). */
+export const ATTACK_NAMES = ['fgsm', 'pgd', 'fgsm-rs', 'square', 'noise', 'transfer'] as const;
+
+/** One of {@link ATTACK_NAMES}. */
+export type AttackName = (typeof ATTACK_NAMES)[number];
+
+const KNOWN_PARAMS: Record<AttackName, readonly string[]> = {
+  fgsm: ['loss'],
+  pgd: ['steps', 'stepSize', 'randomStart', 'restarts', 'loss', 'seed'],
+  'fgsm-rs': ['alpha', 'seed'],
+  square: ['queries', 'pInit', 'seed'],
+  noise: ['seed'],
+  transfer: ['source', 'attack', 'attackParams'],
+};
+
+/**
+ * Builds an attack from its short name and a plain parameter object (for the CLI and configs).
+ * For `transfer`, `params.source` is the surrogate model and `params.attack` an {@link Attack} or a
+ * name, with `params.attackParams` for the latter. Unknown names and parameters are errors.
+ */
+export function createAttack(name: string, params: Record<string, unknown> = {}): Attack {
+  if (!(ATTACK_NAMES as readonly string[]).includes(name)) {
+    throw new ApbError(`attack "${name}" is unknown; expected one of ${ATTACK_NAMES.join(', ')}`, {
+      code: 'INVALID_OPTION',
+      suggestion: `Use one of: ${ATTACK_NAMES.join(', ')}.`,
+    });
+  }
+  const attackName = name as AttackName;
+  for (const key of Object.keys(params)) {
+    if (!KNOWN_PARAMS[attackName].includes(key)) {
+      throw new ApbError(`attack "${name}": option "${key}" is unknown; expected ${KNOWN_PARAMS[attackName].join(', ')}`, {
+        code: 'INVALID_OPTION',
+        suggestion: `Remove "${key}" or use one of: ${KNOWN_PARAMS[attackName].join(', ')}.`,
+      });
+    }
+  }
+  switch (attackName) {
+    case 'fgsm':
+      return new LinfFgsm(params as LinfFgsmOptions);
+    case 'pgd':
+      return new LinfPgd(params as LinfPgdOptions);
+    case 'fgsm-rs':
+      return new LinfFgsmRandomStart(params as LinfFgsmRandomStartOptions);
+    case 'square':
+      return new LinfSquare(params as LinfSquareOptions);
+    case 'noise':
+      return new RandomNoise(params as RandomNoiseOptions);
+    case 'transfer': {
+      const inner =
+        typeof params.attack === 'string'
+          ? createAttack(params.attack, (params.attackParams ?? {}) as Record<string, unknown>)
+          : (params.attack ?? new LinfPgd());
+      return new Transfer({ source: params.source as Classifier, attack: inner as Attack });
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Loss an attack maximises: cross-entropy of the logits, or the Carlini-Wagner margin. */
+export type AttackLoss = 'ce' | 'margin';
+
+/** Per-example cross-entropy of `logits` against integer `labels`. */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const oneHot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
+    return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1)) as tf.Tensor1D;
+  });
+}
+
+/**
+ * Per-example margin `max_{j != y} z_j - z_y` (Carlini & Wagner 2017): positive exactly when the
+ * example is misclassified. It works on logits, so a saturated softmax cannot flatten it.
+ */
+export function margin(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const oneHot = tf.cast(tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]), 'bool');
+    const trueLogit = tf.sum(tf.where(oneHot, logits, tf.zerosLike(logits)), -1);
+    const others = tf.where(oneHot, tf.fill(logits.shape, -3.4e38), logits);
+    return tf.sub(tf.max(others, -1), trueLogit) as tf.Tensor1D;
+  });
+}
+
+/** The loss named by `loss`, per example. */
+export function attackLoss(loss: AttackLoss, logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  return loss === 'ce' ? crossEntropy(logits, labels) : margin(logits, labels);
+}

@@ -1,0 +1,47 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { ApbError } from '@apb/backend';
+import { Attack } from './attack.js';
+import type { Classifier } from './classifier.js';
+
+/** Options of {@link Transfer}. */
+export interface TransferOptions {
+  /** The surrogate model the adversarials are crafted on (white-box). */
+  source: Classifier;
+  /** The attack run on `source`, e.g. a `LinfPgd`. */
+  attack: Attack;
+}
+
+/**
+ * Transfer (black-box) attack, `transfer`: adversarials crafted by `attack` on the `source` model
+ * and evaluated on the attacked model, which is only queried for the success mask. A target that
+ * resists white-box attacks but not these has masked gradients.
+ */
+export class Transfer extends Attack {
+  readonly name = 'transfer';
+  readonly params: Record<string, unknown>;
+  readonly source: Classifier;
+  readonly attack: Attack;
+
+  constructor(options: TransferOptions) {
+    super();
+    if (options?.source === undefined || options.source === null) {
+      throw new ApbError('Transfer: option "source" must be a model (LayersModel or x => logits), got nothing', {
+        code: 'INVALID_OPTION',
+        suggestion: 'Pass the surrogate model as source.',
+      });
+    }
+    if (!(options.attack instanceof Attack)) {
+      throw new ApbError('Transfer: option "attack" must be an Attack (e.g. new LinfPgd()), got ' + String(options.attack), {
+        code: 'INVALID_OPTION',
+        suggestion: 'Pass the attack to run on the source model as attack.',
+      });
+    }
+    this.source = options.source;
+    this.attack = options.attack;
+    this.params = { attack: this.attack.name, attackParams: this.attack.params };
+  }
+
+  protected perturb(_model: Classifier, images: tf.Tensor4D, labels: tf.Tensor1D, eps: number): tf.Tensor4D {
+    return this.attack.craft(this.source, images, labels, eps);
+  }
+}
