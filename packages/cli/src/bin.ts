@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-export {};
+import { main } from './program.js';
+
+process.exitCode = await main();

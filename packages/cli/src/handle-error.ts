@@ -28,7 +28,8 @@ function oneLine(message: string): string {
 export function handleError(error: unknown, options: HandleErrorOptions = {}): number {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   if (error instanceof CommanderError) {
-    if (BENIGN_COMMANDER_CODES.has(error.code)) return 0;
+    // Help and version were already printed; `apb` alone prints help and exits 1 (error.exitCode).
+    if (BENIGN_COMMANDER_CODES.has(error.code)) return error.exitCode;
     write(`apb: ${oneLine(error.message.replace(/^error:\s*/, ''))} (run with --help for usage)`);
   } else if (error instanceof ZodError) {
     for (const issue of error.issues) {

@@ -1,1 +1,11 @@
-export {};
+export { createProgram, main, cliVersion } from './program.js';
+export { handleError, type HandleErrorOptions } from './handle-error.js';
+export { trainFlags, evaluationFlags, trainFlagsSchema, trainFlagOptions, configFromFlags, type ConfigFlag, type TrainFlagValues } from './train-flags.js';
+export { runTrain, trainCommand, trainOptionsSchema, type TrainOptions } from './commands/train.js';
+export { runEval, evalCommand, evalOptionsSchema, type EvalOptions, type EvalResult } from './commands/eval.js';
+export { runReproduce, reproduceCommand, reproduceOptionsSchema, type ReproduceOptions, type ReproduceSummary } from './commands/reproduce.js';
+export { runReport, reportCommand, reportOptionsSchema, type ReportOptions, type ReportResult } from './commands/report.js';
+export { runDatasetsCommand, datasetsCommand, datasetsOptionsSchema, type DatasetsCommandOptions } from './commands/datasets.js';
+export { runBenchCommand, benchCommand, benchOptionsSchema, type BenchOptions } from './commands/bench.js';
+export { loadModelDir } from './model-dir.js';
+export type { Output } from './output.js';

@@ -21,10 +21,11 @@ const ATTACKS = ['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const;
 
 /** `"a,b"` -> `["a", "b"]`, each part checked by `item`. */
 function listOf<Item extends z.ZodType>(item: Item) {
-  return z
-    .string()
-    .transform((text) => text.split(',').map((part) => part.trim()).filter((part) => part !== ''))
-    .pipe(z.array(item).min(1, 'needs at least one value (comma-separated)'));
+  // Strings from the command line are split at commas; arrays (from runX callers) pass through.
+  return z.preprocess(
+    (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter((part) => part !== '') : value),
+    z.array(item).min(1, 'needs at least one value (comma-separated)'),
+  );
 }
 
 /**

@@ -24,7 +24,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-const ACCURACY_AXIS = { title: 'accuracy', scale: { domain: [0, 1] }, axis: { format: '.0%' } } as const;
+const ACCURACY_AXIS = { title: 'accuracy', scale: { domain: [0, 1] }, axis: { format: '.0%' } };
 
 /** Bars like the paper's Figure 2: per dataset and scenario, classical vs APB, clean and FGSM, paper beside ours. */
 export function figure2Spec(rows: Figure2Row[]): TopLevelSpec {
