@@ -77,7 +77,7 @@ export async function customClassNames(spec: CustomDatasetSpec, labels: Uint8Arr
         suggestion: 'write it as e.g. ["cat", "dog"], one name per label',
       });
     }
-    return parsed as string[];
+    return parsed;
   }
   let max = -1;
   for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;

@@ -137,7 +137,7 @@ export function encodeIdx(array: { shape: readonly number[]; data: IdxData }): U
   view.setUint32(0, idxMagic(dtype, shape.length));
   shape.forEach((d, i) => view.setUint32(4 + 4 * i, d));
   if (dtype === 'uint8') {
-    out.set(data as Uint8Array, headerBytes);
+    out.set(data, headerBytes);
   } else {
     for (let i = 0, offset = headerBytes; i < length; i++, offset += info.size) info.set(view, offset, data[i]!);
   }
