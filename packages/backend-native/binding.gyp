@@ -1,0 +1,21 @@
+{
+  "targets": [
+    {
+      "target_name": "apb_native",
+      "sources": [
+        "native/addon.cc",
+        "native/conv.cc",
+        "native/matmul.cc",
+        "native/pool.cc",
+        "native/elementwise.cc",
+        "native/threads.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
+      "cflags_cc": ["-std=c++17", "-O3", "-march=native", "-fopenmp", "-fexceptions", "-Wall"],
+      "libraries": ["-ldnnl", "-fopenmp"]
+    }
+  ]
+}

@@ -1,0 +1,70 @@
+// Shared declarations of the addon: parameter blocks passed from JavaScript and the kernels.
+#pragma once
+#include <cstdint>
+#include <functional>
+
+namespace apb {
+
+// Geometry of one 2-D convolution or pooling window, NHWC, as tfjs's computeConv2DInfo gives it.
+// The JavaScript side passes it as an Int32Array in exactly this order.
+struct ConvGeometry {
+  int batch, inH, inW, inC, outH, outW, outC;
+  int strideH, strideW, dilationH, dilationW, filterH, filterW, padTop, padLeft;
+};
+constexpr int kConvGeometryLength = 15;
+
+enum class Activation : int { kLinear = 0, kRelu = 1 };
+
+// Number of threads every kernel may use (the caller plus the pool's workers).
+int threads();
+int setThreads(int n);
+
+// Runs fn(chunk, thread) for chunk in [0, chunks) on the pool; thread is in [0, threads()) and
+// unique among concurrently running calls, for per-thread scratch. Returns when all are done.
+// fn must not throw.
+using ChunkFn = std::function<void(int64_t chunk, int thread)>;
+void parallelChunks(int64_t chunks, const ChunkFn& fn);
+
+// Splits [0, n) into about `threads() * 4` ranges of at least `grain` and runs fn(begin, end) on
+// the pool (inline when n is small).
+void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t begin, int64_t end)>& fn);
+
+// Row-major single-precision GEMM through oneDNN; throws std::runtime_error if it fails.
+void sgemm(char transA, char transB, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
+           int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);
+
+// Same, but reports failure as a status instead of throwing: for use inside OpenMP regions,
+// which must not be left by an exception.
+int sgemmStatus(char transA, char transB, int64_t m, int64_t n, int64_t k, float alpha,
+                const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
+                int64_t ldc);
+
+// Adds a per-column (or scalar) bias to a [rows, channels] block and applies the activation.
+void applyBiasActivation(float* y, int64_t rows, int64_t channels, const float* bias, int64_t biasSize,
+                         Activation act);
+
+void conv2dForward(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                   int64_t biasSize, Activation act, float* y);
+void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* w, float* dx);
+void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy, float* dw);
+
+void batchMatMul(const float* a, const float* b, float* out, int64_t batchA, int64_t batchB,
+                 int64_t m, int64_t n, int64_t k, bool transA, bool transB, const float* bias,
+                 int64_t biasSize, Activation act);
+
+void maxPool(const ConvGeometry& g, const float* x, float* y);
+void maxPoolGrad(const ConvGeometry& g, const float* dy, const float* x, float* dx);
+
+enum class BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3 };
+
+// out = a op b, where a and b each either have n elements or repeat along out's leading
+// dimensions (size divides n: a bias, a scalar).
+void binaryOp(BinaryOp op, const float* a, int64_t aSize, const float* b, int64_t bSize, float* out, int64_t n);
+void reluForward(const float* x, float* y, int64_t n);
+// y = x > 0 ? 1 : alpha (NaN stays NaN), tfjs's Step.
+void step(const float* x, float* y, int64_t n, float alpha);
+// Sums of a [rows, columns] matrix over its rows (out has columns entries) or over its columns.
+void sumLeading(const float* x, float* out, int64_t rows, int64_t columns);
+void sumTrailing(const float* x, float* out, int64_t rows, int64_t columns);
+
+}  // namespace apb

@@ -1,0 +1,131 @@
+// Elementwise and reduction kernels that profiling of a LeNet training step put on the critical
+// path once convolutions and matmuls were native: under a gradient tape tfjs does not fuse, so
+// every layer runs a bias Add, a Relu, and in the backward pass Step, Multiply and a bias Sum.
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <vector>
+
+#include "common.h"
+
+namespace apb {
+
+namespace {
+// Elements per chunk: below this, handing work to another thread costs more than it saves.
+constexpr int64_t kGrain = 1 << 15;
+
+template <typename Op>
+void binaryLoop(const float* a, int64_t aSize, const float* b, int64_t bSize, float* out, int64_t n, Op op) {
+  if (aSize == n && bSize == n) {
+    parallelFor(n, kGrain, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+      for (int64_t i = begin; i < end; ++i) out[i] = op(a[i], b[i]);
+    });
+  } else if (aSize == n) {
+    // b repeats along the leading dimensions (a bias), or is a scalar.
+    parallelFor(n / bSize, std::max<int64_t>(1, kGrain / bSize), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const float* ar = a + r * bSize;
+        float* o = out + r * bSize;
+#pragma omp simd
+        for (int64_t c = 0; c < bSize; ++c) o[c] = op(ar[c], b[c]);
+      }
+    });
+  } else {
+    parallelFor(n / aSize, std::max<int64_t>(1, kGrain / aSize), [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const float* br = b + r * aSize;
+        float* o = out + r * aSize;
+#pragma omp simd
+        for (int64_t c = 0; c < aSize; ++c) o[c] = op(a[c], br[c]);
+      }
+    });
+  }
+}
+}  // namespace
+
+void applyBiasActivation(float* y, int64_t rows, int64_t channels, const float* bias, int64_t biasSize,
+                         Activation act) {
+  for (int64_t r = 0; r < rows; ++r) {
+    float* out = y + r * channels;
+    if (bias != nullptr) {
+      if (biasSize == 1) {
+        const float b = bias[0];
+        for (int64_t c = 0; c < channels; ++c) out[c] += b;
+      } else {
+        for (int64_t c = 0; c < channels; ++c) out[c] += bias[c];
+      }
+    }
+    if (act == Activation::kRelu) {
+      for (int64_t c = 0; c < channels; ++c) out[c] = out[c] > 0.f ? out[c] : (out[c] == out[c] ? 0.f : out[c]);
+    }
+  }
+}
+
+
+void binaryOp(BinaryOp op, const float* a, int64_t aSize, const float* b, int64_t bSize, float* out, int64_t n) {
+  if (n == 0) return;
+  if ((aSize != n && bSize != n) || aSize == 0 || bSize == 0 || n % aSize != 0 || n % bSize != 0) {
+    throw std::runtime_error("binaryOp: operands must match the output or repeat along its leading dimensions");
+  }
+  switch (op) {
+    case BinaryOp::kAdd: binaryLoop(a, aSize, b, bSize, out, n, [](float x, float y) { return x + y; }); break;
+    case BinaryOp::kSub: binaryLoop(a, aSize, b, bSize, out, n, [](float x, float y) { return x - y; }); break;
+    case BinaryOp::kMul: binaryLoop(a, aSize, b, bSize, out, n, [](float x, float y) { return x * y; }); break;
+    case BinaryOp::kDiv: binaryLoop(a, aSize, b, bSize, out, n, [](float x, float y) { return x / y; }); break;
+  }
+}
+
+void reluForward(const float* x, float* y, int64_t n) {
+  parallelFor(n, kGrain, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) {
+      const float v = x[i];
+      // NaN stays NaN, as Math.max(0, NaN) does in the cpu kernel.
+      y[i] = v < 0.f ? 0.f : v;
+    }
+  });
+}
+
+void step(const float* x, float* y, int64_t n, float alpha) {
+  parallelFor(n, kGrain, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) {
+      const float v = x[i];
+      y[i] = v != v ? v : (v > 0.f ? 1.f : alpha);
+    }
+  });
+}
+
+void sumLeading(const float* x, float* out, int64_t rows, int64_t columns) {
+  const int team = threads();
+  // Summed in double, like the cpu kernel's JavaScript numbers, then rounded once.
+  std::vector<double> partial(static_cast<size_t>(team * columns), 0.0);
+  const int64_t rowsPerChunk = std::max<int64_t>(1, kGrain / std::max<int64_t>(1, columns));
+  parallelChunks((rows + rowsPerChunk - 1) / rowsPerChunk, [&](int64_t chunk, int thread) {
+    double* mine = partial.data() + thread * columns;
+    const int64_t end = std::min(rows, (chunk + 1) * rowsPerChunk);
+    for (int64_t r = chunk * rowsPerChunk; r < end; ++r) {
+      const float* row = x + r * columns;
+      for (int64_t c = 0; c < columns; ++c) mine[c] += row[c];
+    }
+  });
+  for (int64_t c = 0; c < columns; ++c) {
+    double sum = 0.0;
+    for (int t = 0; t < team; ++t) sum += partial[t * columns + c];
+    out[c] = static_cast<float>(sum);
+  }
+}
+
+void sumTrailing(const float* x, float* out, int64_t rows, int64_t columns) {
+  parallelFor(rows, std::max<int64_t>(1, kGrain / std::max<int64_t>(1, columns)), [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const float* row = x + r * columns;
+      double sum = 0.0;
+      for (int64_t c = 0; c < columns; ++c) sum += row[c];
+      out[r] = static_cast<float>(sum);
+    }
+  });
+}
+
+}  // namespace apb

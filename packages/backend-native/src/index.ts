@@ -1,0 +1,6 @@
+export {
+  NATIVE_BACKEND_NAME, nativeBackendUnavailableReason, registerNativeBackend,
+  type NativeBackendInfo, type NativeBackendOptions,
+} from './register-native-backend.js';
+export { NativeBackendError } from './errors.js';
+export { pytorchLenetScriptPath } from './pytorch-script.js';
