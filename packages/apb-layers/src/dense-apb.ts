@@ -55,7 +55,8 @@ export interface DenseApbArgs extends LayerArgs, ApbUpdateOptions {
   seed?: number;
 }
 
-const BASE_LAYER_KEYS = ['name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights', 'inputDType'];
+// customObjects is added to every config by tfjs-layers' deserializer, not by users.
+const BASE_LAYER_KEYS = ['customObjects', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights', 'inputDType'];
 const OWN_KEYS = ['units', 'apb', 'activation', 'kernelInitializer', 'seed', 'eps', 'direction', 'mode', 'clip'];
 
 function toInitializer(value: Initializer | InitializerConfig): Initializer {
