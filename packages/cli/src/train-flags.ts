@@ -13,10 +13,10 @@ export interface ConfigFlag<Schema extends z.ZodType = z.ZodType> {
   schema: Schema;
 }
 
-const whole = z.coerce.number().int('must be a whole number');
+const whole = z.coerce.number({ error: 'must be a number' }).int('must be a whole number');
 const count = whole.positive('must be at least 1');
-const positive = z.coerce.number().finite('must be a number').positive('must be greater than 0');
-const epsilon = z.coerce.number().finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1');
+const positive = z.coerce.number({ error: 'must be a number' }).finite('must be a number').positive('must be greater than 0');
+const epsilon = z.coerce.number({ error: 'must be a number' }).finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1');
 const ATTACKS = ['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const;
 
 /** `"a,b"` -> `["a", "b"]`, each part checked by `item`. */

@@ -10,7 +10,7 @@ import { createProgress, type Progress } from '../progress.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
 const EVAL_ATTACKS = ['fgsm', 'pgd', 'square', 'noise', 'transfer'] as const;
-const count = z.coerce.number().int('must be a whole number').positive('must be at least 1');
+const count = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1');
 
 function list<Item extends z.ZodType>(item: Item) {
   // Strings from the command line are split at commas; arrays (from runX callers) pass through.
@@ -27,14 +27,14 @@ export const evalOptionsSchema = z
     dataset: z.string().min(1, 'must name a dataset').optional(),
     dataDir: z.string().min(1, 'must not be empty').optional(),
     attacks: list(z.enum(EVAL_ATTACKS)).default(['fgsm', 'pgd']),
-    eps: list(z.coerce.number().finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1')).default([0.3]),
+    eps: list(z.coerce.number({ error: 'must be a number' }).finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1')).default([0.3]),
     transferFrom: z.string().min(1, 'must name a folder').optional(),
     testLimit: count.optional(),
     pgdSteps: count.default(40),
     pgdRestarts: count.default(1),
     squareQueries: count.default(1000),
     squareLimit: count.default(1000),
-    seed: z.coerce.number().int('must be a whole number').min(0, 'must be at least 0').default(0),
+    seed: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').default(0),
     backend: z.enum(['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).default('auto'),
     out: z.string().min(1, 'must name a file').optional(),
     json: z.boolean().default(false),

@@ -13,7 +13,7 @@ export const reproduceOptionsSchema = z.strictObject({
   preset: z.enum(['smoke', 'quick', 'paper']).default('smoke'),
   /** Default: `runs/<preset>`. */
   out: z.string().min(1, 'must name a folder').optional(),
-  jobs: z.coerce.number().int('must be a whole number').positive('must be at least 1').default(1),
+  jobs: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1').default(1),
   dataDir: z.string().min(1, 'must not be empty').optional(),
   backend: z.enum(['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).optional(),
   /** Write report.md and report.html when the runs are done. */

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { runReproduce } from './reproduce.js';
+
+const dataDir = process.env.APB_DATA_DIR;
+
+describe.runIf(dataDir !== undefined)('apb reproduce --preset smoke, end to end', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'apb-smoke-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('trains every planned run, writes the report, and skips finished runs on restart', async () => {
+    const summary = await runReproduce({ preset: 'smoke', out: dir, backend: 'cpu' });
+    expect(summary.runs.length).toBeGreaterThan(0);
+    expect(summary.runs.filter((run) => run.status !== 'complete')).toEqual([]);
+    expect(existsSync(join(dir, 'report.html'))).toBe(true);
+    const markdown = await readFile(join(dir, 'report.md'), 'utf8');
+    expect(markdown).toContain('Preset: smoke.');
+    expect(JSON.parse(await readFile(join(dir, 'reproduce.json'), 'utf8'))).toMatchObject({ preset: 'smoke' });
+
+    const again = await runReproduce({ preset: 'smoke', out: dir, backend: 'cpu', report: false });
+    expect(again.runs.every((run) => run.skipped)).toBe(true);
+  }, 900_000);
+});
