@@ -1,4 +1,5 @@
+import { backendSuite } from './backend.js';
 import type { BenchSuite } from './suite.js';
 
 /** Every bench suite, in the order `apb bench` runs them. Add a suite with one line here. */
-export const suites: BenchSuite[] = [];
+export const suites: BenchSuite[] = [backendSuite];
