@@ -1,0 +1,63 @@
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { writeDirectoryAtomic } from './atomic-write.js';
+import { saveModel } from '@apb/layers';
+import { readWeightsInto } from './model-files.js';
+import type { HistoryEntry } from './run-record.js';
+import type { TrainConfig } from './train-config.js';
+
+/** What a checkpoint keeps besides the weights. Adam's moments are not kept (see README). */
+export interface CheckpointState {
+  epoch: number;
+  config: TrainConfig;
+  history: HistoryEntry[];
+  createdAt: string;
+  /** Training seconds spent so far, across interruptions. */
+  trainSeconds: number;
+  /** Forward and backward passes of one epoch, in batch-sized units. */
+  forwardPasses: number;
+  backwardPasses: number;
+}
+
+const CHECKPOINTS = 'checkpoints';
+const STATE = 'state.json';
+const epochDirectory = (epoch: number) => `epoch-${String(epoch).padStart(4, '0')}`;
+
+/**
+ * Writes the checkpoint of a finished epoch as `checkpoints/epoch-NNNN/` (temp dir + rename), then
+ * removes older ones: a crash at any moment leaves at least one complete checkpoint.
+ */
+export async function writeCheckpoint(runDirectory: string, model: tfl.LayersModel, state: CheckpointState): Promise<void> {
+  const root = join(runDirectory, CHECKPOINTS);
+  await mkdir(root, { recursive: true });
+  const name = epochDirectory(state.epoch);
+  await writeDirectoryAtomic(join(root, name), async (directory) => {
+    await saveModel(model, directory);
+    await writeFile(join(directory, STATE), `${JSON.stringify(state, null, 2)}\n`);
+  });
+  for (const entry of await readdir(root)) {
+    if (entry !== name) await rm(join(root, entry), { recursive: true, force: true });
+  }
+}
+
+/** The newest complete checkpoint of a run, or undefined when there is none. */
+export async function readLastCheckpoint(runDirectory: string): Promise<{ directory: string; state: CheckpointState } | undefined> {
+  const root = join(runDirectory, CHECKPOINTS);
+  const entries = await readdir(root).catch(() => [] as string[]);
+  const complete = entries.filter((entry) => /^epoch-\d{4}$/.test(entry)).sort().reverse();
+  for (const entry of complete) {
+    try {
+      const state = JSON.parse(await readFile(join(root, entry, STATE), 'utf8')) as CheckpointState;
+      return { directory: join(root, entry), state };
+    } catch {
+      // a directory without a readable state is not a checkpoint; look at the previous one
+    }
+  }
+  return undefined;
+}
+
+/** Restores a checkpoint's weights into a freshly built model. */
+export async function restoreCheckpointWeights(model: tfl.LayersModel, directory: string): Promise<void> {
+  await readWeightsInto(model, directory);
+}

@@ -1,0 +1,150 @@
+import { ApbError } from '@apb/backend';
+import { z } from 'zod';
+
+/** Attacks the evaluation can run, by their `@apb/attacks` short names. */
+export const EVALUATION_ATTACKS = ['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const;
+
+/** One attack of the evaluation plan. */
+export type EvaluationAttack = (typeof EVALUATION_ATTACKS)[number];
+
+/**
+ * What the evaluation after training measures. Presets differ (a smoke run evaluates a few hundred
+ * images with tiny budgets), so every budget is an option.
+ */
+export const evaluationPlanSchema = z.strictObject({
+  /** Attacks to run besides clean accuracy; `[]` measures clean accuracy only. */
+  attacks: z.array(z.enum(EVALUATION_ATTACKS)).default(['fgsm', 'pgd', 'transfer', 'square']),
+  /** l-inf budgets; the paper's FGSM budget is 0.3. */
+  eps: z.array(z.number().gt(0).max(1)).min(1).default([0.3]),
+  /** Test examples for clean accuracy, FGSM, transfer and noise (null: every test example). */
+  limit: z.int().positive().nullable().default(null),
+  /** PGD steps, restarts and the fixed seeded subset it runs on (null: the whole evaluated set). */
+  pgdSteps: z.int().positive().default(40),
+  pgdRestarts: z.int().positive().default(2),
+  pgdLimit: z.int().positive().nullable().default(1000),
+  /** Square attack query budget and its fixed seeded subset. */
+  squareQueries: z.int().positive().default(1000),
+  squareLimit: z.int().positive().nullable().default(1000),
+  /** Run the gradient-masking diagnostics, on a fixed seeded subset of this size. */
+  diagnostics: z.boolean().default(true),
+  diagnosticsLimit: z.int().positive().default(200),
+  /** Seed of the classical LeNet the transfer attack is crafted on (must differ from the run's). */
+  transferSeed: z.int().nonnegative().nullable().default(null),
+  /** Epochs of the transfer source (null: the run's own epochs). */
+  transferEpochs: z.int().positive().nullable().default(null),
+});
+
+/** Resolved evaluation plan. */
+export type EvaluationPlan = z.infer<typeof evaluationPlanSchema>;
+
+/**
+ * Every option of `apb train`, with defaults. The CLI derives its flags from this schema, so the
+ * two cannot drift.
+ */
+export const trainConfigSchema = z
+  .strictObject({
+    /** `mnist`, `fashion-mnist`, or the name of the custom data set in `datasetDir`. */
+    dataset: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lowercase name such as mnist or fashion-mnist').default('mnist'),
+    /** A folder of IDX files named like MNIST's, used instead of an official data set (null: official). */
+    datasetDir: z.string().min(1).nullable().default(null),
+    model: z.enum(['lenet', 'lenet-apb']).default('lenet'),
+    /** APB kind; null for the classical LeNet, `naive` when `lenet-apb` leaves it out. */
+    apb: z.enum(['naive', 'multimodal']).nullable().default(null),
+    /** Bias memories h of the multimodal APB (0 for naive). */
+    memories: z.int().nonnegative().default(0),
+    /** Step size of the APB's FGSM-style update. */
+    apbEps: z.number().gt(0).default(0.01),
+    /** `ascent` moves the bias towards higher loss (adversarial), `descent` away from it. */
+    apbDirection: z.enum(['ascent', 'descent']).default('ascent'),
+    /** `accumulate` keeps the perturbation across steps; `reset` recomputes it every step. */
+    apbMode: z.enum(['accumulate', 'reset']).default('accumulate'),
+    /** l-inf bound of the stored perturbation (null: unbounded). */
+    apbClip: z.number().gt(0).nullable().default(null),
+    scenario: z.enum(['clean', 'adversarial', 'mixed']).default('clean'),
+    adversarialSource: z.enum(['online', 'precomputed']).default('online'),
+    method: z.enum(['standard', 'pgd', 'fast']).default('standard'),
+    /** Budget of the training-time attack (FGSM, PGD or FGSM-RS). */
+    attackEps: z.number().gt(0).max(1).default(0.3),
+    /** PGD adversarial training: steps of the inner attack (step size 2.5 eps / steps). */
+    pgdSteps: z.int().positive().default(10),
+    epochs: z.int().positive().default(10),
+    batchSize: z.int().positive().default(128),
+    lr: z.number().gt(0).default(0.001),
+    seed: z.int().nonnegative().default(1),
+    trainLimit: z.int().positive().nullable().default(null),
+    testLimit: z.int().positive().nullable().default(null),
+    dataDir: z.string().min(1).nullable().default(null),
+    backend: z.enum(['auto', 'native', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+    /** Reproduction preset the run belongs to (null: a run of its own). */
+    preset: z.enum(['smoke', 'quick', 'paper']).nullable().default(null),
+    /** Where sibling runs share source models (precomputed and transfer); null: `<outDir>/../sources`. */
+    sourcesDir: z.string().min(1).nullable().default(null),
+    evaluation: evaluationPlanSchema.default(() => evaluationPlanSchema.parse({})),
+  })
+  .transform((config) => ({
+    ...config,
+    apb: config.model === 'lenet-apb' ? (config.apb ?? 'naive') : config.apb,
+  }));
+
+/** Every option of a training run, resolved (defaults filled in). */
+export type TrainConfig = z.output<typeof trainConfigSchema>;
+
+/** What a caller may give: any subset of {@link TrainConfig}. */
+export type TrainConfigInput = z.input<typeof trainConfigSchema>;
+
+/**
+ * Fills in defaults and checks every option and the combinations the schema alone cannot see.
+ * Throws an `ApbError` (code `BAD_CONFIG`) whose one-line message names the option.
+ */
+export function resolveTrainConfig(partial: TrainConfigInput = {}): TrainConfig {
+  const parsed = trainConfigSchema.safeParse(partial);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const option = issue?.path.join('.') || 'config';
+    throw new ApbError(`Invalid training option "${option}": ${issue?.message ?? 'invalid value'}.`, {
+      code: 'BAD_CONFIG',
+      suggestion: `Fix "${option}" (see \`apb train --help\` for the allowed values).`,
+      cause: parsed.error,
+    });
+  }
+  const config = parsed.data;
+  const fail = (option: string, message: string, suggestion: string): never => {
+    throw new ApbError(`Invalid training option "${option}": ${message}.`, { code: 'BAD_CONFIG', suggestion });
+  };
+  if (config.datasetDir === null && config.dataset !== 'mnist' && config.dataset !== 'fashion-mnist') {
+    fail('dataset', `"${config.dataset}" is not mnist or fashion-mnist`, 'Use --dataset mnist|fashion-mnist, or give a folder of IDX files as datasetDir.');
+  }
+  if (config.model === 'lenet' && config.apb !== null) {
+    fail('apb', `"${config.apb}" needs model "lenet-apb"`, 'Use --model lenet-apb, or leave --apb out.');
+  }
+  if (config.apb === 'multimodal' && config.memories < 1) {
+    fail('memories', 'the multimodal APB needs at least 1 bias memory', 'Pass --memories H with H >= 1.');
+  }
+  if (config.apb !== 'multimodal' && config.memories !== 0) {
+    fail('memories', 'bias memories only apply to the multimodal APB', 'Use --apb multimodal, or leave --memories out.');
+  }
+  if (config.method !== 'standard' && config.scenario === 'clean') {
+    fail('scenario', `method "${config.method}" trains on adversarial examples`, 'Use --scenario adversarial (or mixed) with --method pgd|fast.');
+  }
+  if (config.method !== 'standard' && config.adversarialSource === 'precomputed') {
+    fail('adversarialSource', `method "${config.method}" crafts its examples online`, 'Use --adversarial-source online with --method pgd|fast.');
+  }
+  if (config.evaluation.transferSeed !== null && config.evaluation.transferSeed === config.seed) {
+    fail('evaluation.transferSeed', 'the transfer source must be trained with another seed', 'Leave it out, or pick a seed other than --seed.');
+  }
+  return config;
+}
+
+/**
+ * Stable id of a configuration, e.g. `mnist-clean-apb-naive-s1`: the same options always give the
+ * same id, so a restart finds its finished runs.
+ */
+export function runIdFor(config: TrainConfig): string {
+  const parts: string[] = [config.dataset, config.scenario];
+  if (config.scenario !== 'clean' && config.adversarialSource === 'precomputed') parts.push('precomputed');
+  if (config.method !== 'standard') parts.push(`${config.method}-at`);
+  if (config.model === 'lenet') parts.push('classical');
+  else parts.push(config.apb === 'multimodal' ? `apb-multimodal-h${config.memories}` : 'apb-naive');
+  parts.push(`s${config.seed}`);
+  return parts.join('-');
+}
