@@ -98,12 +98,16 @@ async function downloadOne(url: string, temp: string, request_: DownloadRequest)
       }
       request_.onProgress?.({ file, url, received, total });
     });
-    // A connection cut midway ends with 'aborted'/'error' or a short 'end'; the length and
-    // checksum checks below catch whichever one slips through.
-    response.on('aborted', () => fail(new Error(`connection closed after ${received} bytes`)));
+    // A connection cut midway shows up as 'error' or as 'close' without 'end'; a short 'end'
+    // is caught by the length and checksum checks below.
+    let ended = false;
     response.on('error', fail);
     out.on('error', fail);
+    response.on('close', () => {
+      if (!ended) fail(new Error(`connection closed after ${received} bytes`));
+    });
     response.on('end', () => {
+      ended = true;
       if (failed) return;
       out.end(() => resolve());
     });

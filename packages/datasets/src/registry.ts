@@ -123,7 +123,8 @@ export const datasets: Readonly<Record<DatasetName, RegistryDataset>> = {
       'Ankle boot',
     ],
     mirrors: [
-      'https://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+      // S3 website endpoints serve plain HTTP only; the sha256 check makes that safe.
+      'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
       'https://storage.googleapis.com/tensorflow/tf-keras-datasets/',
     ],
     debianPackage: 'dataset-fashion-mnist',

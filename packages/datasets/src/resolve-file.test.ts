@@ -128,7 +128,9 @@ describe('download into the cache', () => {
   it('downloads a missing file from a local mirror, and finds it in the cache next time', async () => {
     const server = await startServer({ '/m/t10k-labels-idx1-ubyte.gz': { kind: 'file', body: archive } });
     try {
-      const first = await resolveOfficialFile('mnist', file, places({ download: true, mirrors: [`${server.url}/m/`] }));
+      const lines: string[] = [];
+      const first = await resolveOfficialFile('mnist', file, places({ download: true, mirrors: [`${server.url}/m/`], log: (line) => lines.push(line) }));
+      expect(lines).toContain(`${server.url}/m/t10k-labels-idx1-ubyte.gz: 100% of ${archive.length} bytes`);
       expect(first.resolved).toMatchObject({ source: 'download', verifiedBy: 'archive', url: `${server.url}/m/t10k-labels-idx1-ubyte.gz` });
       expect(first.resolved.path).toBe(join(root, 'cache', 'mnist', file.file));
     } finally {

@@ -131,6 +131,19 @@ export async function verifyFile(
   );
 }
 
+/** Without a progress callback, verbose output still shows a download moving, in quarters. */
+function quarterLogger(log: (line: string) => void): (progress: DownloadProgress) => void {
+  let last = 0;
+  return ({ url, received, total }) => {
+    if (!total) return;
+    const quarter = Math.floor((4 * received) / total);
+    if (quarter > last) {
+      last = quarter;
+      log(`${url}: ${quarter * 25}% of ${total} bytes`);
+    }
+  };
+}
+
 function notFound(
   name: DatasetName,
   file: RegistryFile,
@@ -180,7 +193,11 @@ export async function resolveOfficialFile(
       destination,
       expectedSha256: file.sha256,
       expectedBytes: file.bytes,
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onProgress
+        ? { onProgress: options.onProgress }
+        : options.log
+          ? { onProgress: quarterLogger(options.log) }
+          : {}),
       ...(options.log ? { log: options.log } : {}),
     };
     result = await downloadFile(request);
