@@ -1,11 +1,11 @@
 import { ApbError } from '@apb/backend';
-import { Attack } from './attack.js';
+import type { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
-import { LinfFgsm, type LinfFgsmOptions } from './linf-fgsm.js';
-import { LinfFgsmRandomStart, type LinfFgsmRandomStartOptions } from './linf-fgsm-random-start.js';
-import { LinfPgd, type LinfPgdOptions } from './linf-pgd.js';
-import { LinfSquare, type LinfSquareOptions } from './linf-square.js';
-import { RandomNoise, type RandomNoiseOptions } from './random-noise.js';
+import { LinfFgsm } from './linf-fgsm.js';
+import { LinfFgsmRandomStart } from './linf-fgsm-random-start.js';
+import { LinfPgd } from './linf-pgd.js';
+import { LinfSquare } from './linf-square.js';
+import { RandomNoise } from './random-noise.js';
 import { Transfer } from './transfer.js';
 
 /** Short names accepted by {@link createAttack} (and the CLI's `--attack`). */
@@ -46,15 +46,15 @@ export function createAttack(name: string, params: Record<string, unknown> = {})
   }
   switch (attackName) {
     case 'fgsm':
-      return new LinfFgsm(params as LinfFgsmOptions);
+      return new LinfFgsm(params);
     case 'pgd':
-      return new LinfPgd(params as LinfPgdOptions);
+      return new LinfPgd(params);
     case 'fgsm-rs':
-      return new LinfFgsmRandomStart(params as LinfFgsmRandomStartOptions);
+      return new LinfFgsmRandomStart(params);
     case 'square':
-      return new LinfSquare(params as LinfSquareOptions);
+      return new LinfSquare(params);
     case 'noise':
-      return new RandomNoise(params as RandomNoiseOptions);
+      return new RandomNoise(params);
     case 'transfer': {
       const inner =
         typeof params.attack === 'string'

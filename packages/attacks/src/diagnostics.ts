@@ -112,7 +112,7 @@ export async function runDiagnostics(model: Classifier, view: DatasetView, input
   const oneStep = [...own.filter((o) => o.attack === 'fgsm' || o.attack === 'fgsm-rs'), fgsm];
   const iterative = [...own.filter((o) => o.attack === 'pgd'), at(pgdCe, epsStar)];
   const blackBox = own.filter((o) => o.attack === 'square' || o.attack === 'transfer');
-  const whiteBox = [...own.filter((o) => o.attack === 'pgd'), strongest(epsStar)];
+  const whiteBox = [...own.filter((o) => o.attack === 'pgd'), at(pgdCe, epsStar), at(pgdMargin, epsStar)];
 
   const diagnostics: Diagnostic[] = [];
   const slack = DIAGNOSTIC_THRESHOLDS.comparisonSlack;
@@ -136,7 +136,7 @@ export async function runDiagnostics(model: Classifier, view: DatasetView, input
       : {
           flag: 'black-box-stronger-than-white-box',
           raised: blackBoxGap.gap > slack,
-          detail: `At eps ${blackBoxGap.eps}, ${blackBoxGap.a} leaves ${pct(blackBoxGap.accuracyA)} accuracy and ${blackBoxGap.b} ${pct(blackBoxGap.accuracyB)} on ${blackBoxGap.n} common examples; a black-box attack beating white-box PGD means the gradients are masked.`,
+          detail: `At eps ${blackBoxGap.eps}, ${blackBoxGap.a} leaves ${pct(blackBoxGap.accuracyA)} accuracy and ${blackBoxGap.b} ${pct(blackBoxGap.accuracyB)} on ${blackBoxGap.n} common examples; a black-box attack beating a white-box PGD means that PGD's gradients are masked.`,
           values: { eps: blackBoxGap.eps, blackBoxAccuracy: blackBoxGap.accuracyA, whiteBoxAccuracy: blackBoxGap.accuracyB, n: blackBoxGap.n },
         },
   );

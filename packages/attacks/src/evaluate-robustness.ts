@@ -1,4 +1,3 @@
-import type * as tf from '@tensorflow/tfjs-core';
 import type { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
 import { DatasetView, seededSubset, type RobustnessData } from './dataset-view.js';

@@ -72,7 +72,7 @@ export class LinfPgd extends Attack {
       }
       // Ties keep the earlier restart, so adding restarts can never weaken the result.
       const better = tf.greater(candidateMargin, bestMargin);
-      const nextBest = tf.where(tf.reshape(better, [-1, 1, 1, 1]), candidate, best) as tf.Tensor4D;
+      const nextBest = tf.where<tf.Tensor4D>(tf.reshape(better, [-1, 1, 1, 1]), candidate, best);
       const nextMargin = tf.where(better, candidateMargin, bestMargin);
       tf.dispose([best, bestMargin, candidate, candidateMargin, better]);
       best = nextBest;

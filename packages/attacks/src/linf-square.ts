@@ -80,7 +80,9 @@ export class LinfSquare extends Attack {
     let active = Array.from({ length: n }, (_, i) => i).filter((i) => (cleanMargins[i] as number) <= 0);
     const bestMargins = Float32Array.from(cleanMargins);
     if (active.length > 0) {
-      const initial = this.margins(model, best, images.shape, labels, active);
+      const rows = new Float32Array(active.length * size);
+      active.forEach((i, j) => rows.set(best.subarray(i * size, (i + 1) * size), j * size));
+      const initial = this.margins(model, rows, images.shape, labels, active);
       active.forEach((i, j) => (bestMargins[i] = initial[j] as number));
     }
 

@@ -20,7 +20,7 @@ export function margin(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
     const oneHot = tf.cast(tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]), 'bool');
     const trueLogit = tf.sum(tf.where(oneHot, logits, tf.zerosLike(logits)), -1);
     const others = tf.where(oneHot, tf.fill(logits.shape, -3.4e38), logits);
-    return tf.sub(tf.max(others, -1), trueLogit) as tf.Tensor1D;
+    return tf.sub<tf.Tensor1D>(tf.max(others, -1), trueLogit);
   });
 }
 

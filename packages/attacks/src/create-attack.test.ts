@@ -1,0 +1,44 @@
+import { isApbError } from '@apb/backend';
+import { describe, expect, it } from 'vitest';
+import { ATTACK_NAMES, createAttack } from './create-attack.js';
+import { LinfFgsm } from './linf-fgsm.js';
+import { LinfFgsmRandomStart } from './linf-fgsm-random-start.js';
+import { LinfPgd } from './linf-pgd.js';
+import { LinfSquare } from './linf-square.js';
+import { RandomNoise } from './random-noise.js';
+import { Transfer } from './transfer.js';
+
+const source = (): never => {
+  throw new Error('not called');
+};
+
+describe('createAttack', () => {
+  it('builds each attack from its short name, with the same name', () => {
+    const classes = [LinfFgsm, LinfPgd, LinfFgsmRandomStart, LinfSquare, RandomNoise, Transfer];
+    ATTACK_NAMES.forEach((name, i) => {
+      const attack = createAttack(name, name === 'transfer' ? { source, attack: 'fgsm' } : {});
+      expect(attack).toBeInstanceOf(classes[i]);
+      expect(attack.name).toBe(name);
+    });
+  });
+
+  it('passes parameters through to the constructor', () => {
+    const pgd = createAttack('pgd', { steps: 7, restarts: 2, loss: 'margin' });
+    expect(pgd.params).toMatchObject({ steps: 7, restarts: 2, loss: 'margin' });
+    const transfer = createAttack('transfer', { source, attack: 'pgd', attackParams: { steps: 3 } });
+    expect(transfer.params).toMatchObject({ attack: 'pgd', attackParams: { steps: 3 } });
+  });
+
+  it('rejects unknown names and parameters with an ApbError naming them', () => {
+    expect(() => createAttack('deepfool')).toThrow(/"deepfool"/);
+    expect(() => createAttack('pgd', { step: 3 })).toThrow(/"step"/);
+    expect(() => createAttack('pgd', { steps: 0 })).toThrow(/"steps"/);
+    try {
+      createAttack('square', { queries: -1 });
+      expect.unreachable();
+    } catch (error) {
+      expect(isApbError(error)).toBe(true);
+      expect((error as Error).message.split('\n')).toHaveLength(1);
+    }
+  });
+});
