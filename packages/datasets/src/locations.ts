@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DatasetName } from './registry.js';
 
 /** Where a file was found. */
@@ -42,10 +42,14 @@ export function cacheDirFor(name: DatasetName, options: LocationOptions = {}): s
 export function locations(name: DatasetName, options: LocationOptions = {}): Location[] {
   const env = options.env ?? process.env;
   const out: Location[] = [];
-  if (options.dataDir) out.push({ source: 'dataDir', dir: join(options.dataDir, name) }, { source: 'dataDir', dir: options.dataDir });
-  const fromEnv = env.APB_DATA_DIR;
+  // Absolute paths, so reports and errors say exactly where was looked.
+  if (options.dataDir) {
+    const dataDir = resolve(options.dataDir);
+    out.push({ source: 'dataDir', dir: join(dataDir, name) }, { source: 'dataDir', dir: dataDir });
+  }
+  const fromEnv = env.APB_DATA_DIR ? resolve(env.APB_DATA_DIR) : undefined;
   if (fromEnv) out.push({ source: 'APB_DATA_DIR', dir: join(fromEnv, name) }, { source: 'APB_DATA_DIR', dir: fromEnv });
-  out.push({ source: 'cache', dir: cacheDirFor(name, options) });
-  out.push({ source: 'system', dir: join(options.systemDir ?? '/usr/share/datasets', name) });
+  out.push({ source: 'cache', dir: resolve(cacheDirFor(name, options)) });
+  out.push({ source: 'system', dir: resolve(options.systemDir ?? '/usr/share/datasets', name) });
   return out;
 }
