@@ -35,6 +35,8 @@ export const evalOptionsSchema = z
     squareQueries: count.default(1000),
     squareLimit: count.default(1000),
     seed: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').default(0),
+    diagnostics: z.boolean().default(true),
+    diagnosticsSubset: count.default(200),
     backend: z.enum(['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).default('auto'),
     out: z.string().min(1, 'must name a file').optional(),
     json: z.boolean().default(false),
@@ -121,6 +123,8 @@ export async function runEval(options: EvalOptions, output: Output = silentOutpu
           epsilons: parsed.eps,
           seed: parsed.seed,
           subset: { square: parsed.squareLimit },
+          diagnostics: parsed.diagnostics,
+          diagnosticsSubset: parsed.diagnosticsSubset,
           onProgress: (progress) => {
             const key = `${progress.attack} ${progress.eps}`;
             if (key !== barKey) {
@@ -165,6 +169,8 @@ export function evalCommand(): Command {
     .option('--square-queries <n>', 'Square attack queries (default 1000)')
     .option('--square-limit <n>', 'images of the fixed seeded Square subset (default 1000)')
     .option('--seed <s>', 'seed of attacks and subsets (default 0)')
+    .option('--no-diagnostics', 'skip the gradient-masking diagnostics (extra PGD and noise runs)')
+    .option('--diagnostics-subset <n>', 'images of the fixed seeded subset the diagnostics use (default 200)')
     .option('--backend <name>', 'auto | wasm | cpu | tensorflow | tensorflow-gpu')
     .option('--out <file>', 'also write the result as JSON to this file')
     .option('--json', 'print the result as JSON')

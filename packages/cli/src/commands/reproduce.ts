@@ -116,7 +116,7 @@ Examples:
     )
     .action(async (flags: Record<string, unknown>) => {
       const output = processOutput({ json: flags.json === true });
-      const summary = await runReproduce(flags as ReproduceOptions, output);
+      const summary = await runReproduce(flags, output);
       if (flags.json === true) {
         output.log(JSON.stringify(summary, null, 2));
         return;

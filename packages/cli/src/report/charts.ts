@@ -50,7 +50,7 @@ export function figure2Spec(rows: Figure2Row[]): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     data: { values },
     facet: {
-      row: { field: 'dataset', type: 'nominal', title: null },
+      row: { field: 'dataset', type: 'nominal', title: null, sort: ['mnist', 'fashion-mnist'] },
       column: { field: 'scenario', type: 'nominal', title: 'training scenario', sort: ['clean', 'adversarial', 'mixed'] },
     },
     spec: {
