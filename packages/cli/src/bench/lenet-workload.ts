@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+/** The paper's batch size. */
+export const BATCH_SIZE = 128;
+
+/** FGSM step size used by the adversarial step (its value does not change the cost). */
+const FGSM_EPS = 0.1;
+
+/**
+ * The paper's LeNet (conv 6@5x5, relu, maxpool 2, conv 16@5x5, relu, maxpool 2, fc 120, fc 84,
+ * fc 10 logits; 'valid' padding, so 4x4x16 before flatten), built from plain tfjs-layers with
+ * seeded weights so every backend and process times the same network.
+ */
+export function buildBenchLenet(seed = 1): tfl.LayersModel {
+  let next = seed;
+  const init = () => tfl.initializers.glorotUniform({ seed: next++ });
+  return tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 120, activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.dense({ units: 84, activation: 'relu', kernelInitializer: init() }),
+      tfl.layers.dense({ units: 10, kernelInitializer: init() }),
+    ],
+  });
+}
+
+/** One synthetic MNIST-shaped batch in [0, 1] with labels, seeded. */
+export function syntheticBatch(seed = 1): { images: tf.Tensor4D; labels: tf.Tensor2D } {
+  return tf.tidy(() => {
+    const images = tf.randomUniform<tf.Rank.R4>([BATCH_SIZE, 28, 28, 1], 0, 1, 'float32', seed);
+    const classes = tf.randomUniform<tf.Rank.R1>([BATCH_SIZE], 0, 10, 'int32', seed + 1);
+    return { images, labels: tf.cast(tf.oneHot(classes, 10), 'float32') as tf.Tensor2D };
+  });
+}
+
+/** The three timed workloads on one model, batch and Adam optimizer. Each call runs one step. */
+export interface LenetWorkload {
+  /** One Adam step on the clean batch. */
+  cleanStep(): void;
+  /** FGSM on the batch (input gradient, inference mode), then one Adam step on clean + adversarial (256). */
+  fgsmStep(): void;
+  /** Logits for the batch, inference mode. */
+  inference(): void;
+  dispose(): void;
+}
+
+/** Builds the workloads; every step reads its result back so that timing includes the work. */
+export function lenetWorkload(seed = 1): LenetWorkload {
+  const model = buildBenchLenet(seed);
+  const optimizer = tf.train.adam(1e-3);
+  const { images, labels } = syntheticBatch(seed);
+  const lossOf = (x: tf.Tensor, y: tf.Tensor, training: boolean) =>
+    tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training }) as tf.Tensor);
+
+  const readAndDispose = (tensor: tf.Tensor) => {
+    tensor.dataSync();
+    tensor.dispose();
+  };
+  return {
+    cleanStep() {
+      readAndDispose(tf.tidy(() => optimizer.minimize(() => lossOf(images, labels, true), true)!));
+    },
+    fgsmStep() {
+      readAndDispose(
+        tf.tidy(() => {
+          const gradient = tf.grad((x: tf.Tensor) => lossOf(x, labels, false))(images);
+          const adversarial = tf.clipByValue(tf.add(images, tf.mul(FGSM_EPS, tf.sign(gradient))), 0, 1);
+          const x = tf.concat([images, adversarial]);
+          const y = tf.concat([labels, labels]);
+          return optimizer.minimize(() => lossOf(x, y, true), true)!;
+        }),
+      );
+    },
+    inference() {
+      readAndDispose(tf.tidy(() => model.predict(images) as tf.Tensor));
+    },
+    dispose() {
+      tf.dispose([images, labels]);
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}
