@@ -100,22 +100,21 @@ export async function verifyFile(
   log?: (line: string) => void,
 ): Promise<{ resolved: ResolvedFile; content: Uint8Array }> {
   const raw = await readFileOrThrow(path);
+  // Inflate on the zlib thread pool while this thread hashes the archive.
+  const inflating = maybeGunzip(raw, path).then(
+    (content) => ({ content, error: undefined }),
+    (error: unknown) => ({ content: undefined, error }),
+  );
   const sha256 = sha256Hex(raw);
-  if (sha256 === file.sha256) {
-    const content = await maybeGunzip(raw, path);
+  const { content, error } = await inflating;
+  if (sha256 === file.sha256 && content) {
     log?.(`${path}: sha256 matches the published archive`);
     return {
       resolved: { path, source, bytes: raw.length, sha256, contentSha256: file.decompressedSha256, verifiedBy: 'archive' },
       content,
     };
   }
-  let content: Uint8Array | undefined;
-  let decompressError = '';
-  try {
-    content = await maybeGunzip(raw, path);
-  } catch (error) {
-    decompressError = DatasetError.isInstance(error) ? error.message.replace(`${path}: `, '') : String(error);
-  }
+  const decompressError = DatasetError.isInstance(error) ? error.message.replace(`${path}: `, '') : String(error);
   const contentSha256 = content ? sha256Hex(content) : undefined;
   if (content && contentSha256 === file.decompressedSha256) {
     log?.(`${path}: recompressed or raw copy; sha256 of the decompressed content matches`);
