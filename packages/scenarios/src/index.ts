@@ -1,1 +1,47 @@
-export {};
+export {
+  EVALUATION_ATTACKS,
+  evaluationPlanSchema,
+  resolveTrainConfig,
+  runIdFor,
+  trainConfigSchema,
+  type EvaluationAttack,
+  type EvaluationPlan,
+  type TrainConfig,
+  type TrainConfigInput,
+} from './train-config.js';
+export {
+  RUN_SCHEMA_VERSION,
+  runRecordSchema,
+  validateRunRecord,
+  type CostRecord,
+  type EvaluationRecord,
+  type HistoryEntry,
+  type RunRecord,
+  type RunStatus,
+} from './run-record.js';
+export { readRunRecord, tryReadRunRecord, writeRunRecord } from './run-record-io.js';
+export { trainRun, type TrainProgress, type TrainRunOptions } from './train-run.js';
+export { attacksForPlan, evaluateModel, type EvaluateModelOptions } from './evaluate-model.js';
+export { evaluateRun, type EvaluateRunOptions } from './evaluate-run.js';
+export { costRatio, type CostRatio } from './cost.js';
+export { sourceConfigFor, sourceDirectoryFor, type SourceKind } from './sources.js';
+export {
+  FIGURE_3A_EPS,
+  FIGURE_3B_MEMORIES,
+  PAPER_DATASETS,
+  PAPER_SCENARIOS,
+  PRESETS,
+  planReproduction,
+  type Figure,
+  type PlanOptions,
+  type Preset,
+  type RunSpec,
+} from './plan.js';
+export {
+  runReproduction,
+  type ReproductionOptions,
+  type ReproductionProgress,
+  type ReproductionSummary,
+  type SpecOutcome,
+} from './run-reproduction.js';
+export { machineInfo, packageVersions, type MachineInfo } from './environment.js';

@@ -146,5 +146,5 @@ export function validateRunRecord(json: unknown, source = 'run.json'): RunRecord
       cause: parsed.error,
     });
   }
-  return parsed.data as RunRecord;
+  return parsed.data;
 }

@@ -1,0 +1,75 @@
+import { ApbError } from '@apb/backend';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { join } from 'node:path';
+import { evaluateModel } from './evaluate-model.js';
+import { prepareBackend } from './internal/backend-setup.js';
+import { buildLenet } from './internal/model-factory.js';
+import { loadSplit } from './internal/training-data.js';
+import { readWeightsInto } from './model-files.js';
+import { readRunRecord, tryReadRunRecord, writeRunRecord } from './run-record-io.js';
+import type { RunRecord } from './run-record.js';
+import { ensureSourceModel } from './sources.js';
+import { evaluationPlanSchema, type EvaluationPlan } from './train-config.js';
+
+/** Options of {@link evaluateRun}. */
+export interface EvaluateRunOptions {
+  /** The folder of a complete training run (its `run.json` and `model/`). */
+  fromDir: string;
+  /** Where this evaluation's own `run.json` goes. */
+  outDir: string;
+  evaluation: Partial<EvaluationPlan>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Evaluates the model of a finished run with another evaluation plan, without training again
+ * (Figure 3a's eps sweep reuses Figure 2's clean APB model). Writes `outDir/run.json`: the trained
+ * run's config (with this plan), history and training cost, this evaluation, and `evaluatedFrom`.
+ * A complete record with the same plan is returned as is.
+ */
+export async function evaluateRun(options: EvaluateRunOptions): Promise<RunRecord> {
+  const trained = await readRunRecord(join(options.fromDir, 'run.json'));
+  if (trained.status !== 'complete') {
+    throw new ApbError(`${options.fromDir} holds a run that is ${trained.status}, not complete.`, {
+      code: 'RUN_INCOMPLETE',
+      suggestion: 'Finish the training first (apb train --resume --out DIR).',
+    });
+  }
+  const config = { ...trained.config, evaluation: evaluationPlanSchema.parse({ ...trained.config.evaluation, ...options.evaluation }) };
+  const runJson = join(options.outDir, 'run.json');
+  const existing = await tryReadRunRecord(runJson);
+  if (existing?.status === 'complete' && JSON.stringify(existing.config) === JSON.stringify(config)) return existing;
+
+  const started = performance.now();
+  const backend = await prepareBackend(config.backend);
+  const test = await loadSplit(config.dataset, 'test', { dataDir: config.dataDir, datasetDir: config.datasetDir, limit: config.testLimit });
+  const model = buildLenet(config, config.seed);
+  let transfer: tfl.LayersModel | undefined;
+  try {
+    await readWeightsInto(model, join(options.fromDir, 'model'));
+    if (config.evaluation.attacks.includes('transfer')) {
+      transfer = await ensureSourceModel(config, 'transfer', options.fromDir, { signal: options.signal });
+    }
+    const evaluated = transfer || !config.evaluation.attacks.includes('transfer')
+      ? await evaluateModel(model, test, config.evaluation, { transferSource: transfer, seed: config.seed, signal: options.signal })
+      : undefined;
+    const now = new Date().toISOString();
+    const record: RunRecord & { evaluatedFrom: string } = {
+      ...trained,
+      status: evaluated ? 'complete' : 'interrupted',
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now,
+      config,
+      backend: { name: backend.name, threads: backend.threads, simd: backend.simd, notes: backend.notes },
+      cost: { ...trained.cost, evalSeconds: evaluated?.seconds ?? 0, seconds: (performance.now() - started) / 1000 },
+      evaluatedFrom: trained.id,
+    };
+    if (evaluated) record.evaluation = evaluated.evaluation;
+    else delete record.evaluation;
+    await writeRunRecord(runJson, record);
+    return record;
+  } finally {
+    model.dispose();
+    transfer?.dispose();
+  }
+}

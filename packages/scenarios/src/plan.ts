@@ -1,0 +1,151 @@
+import { ApbError } from '@apb/backend';
+import { basename } from 'node:path';
+import { sourceConfigFor, sourceDirectoryFor } from './sources.js';
+import { evaluationPlanSchema, resolveTrainConfig, runIdFor, type EvaluationPlan, type TrainConfig, type TrainConfigInput } from './train-config.js';
+
+/** Which part of the paper a reproduction covers. */
+export type Figure = '2' | '3a' | '3b' | 'all';
+/** How much compute a reproduction spends (see README: smoke for CI, quick for a laptop, paper for GPUs). */
+export type Preset = 'smoke' | 'quick' | 'paper';
+
+/** Figure 3a's FGSM budgets and Figure 3b's bias memories (h = 0 is the naive APB). */
+export const FIGURE_3A_EPS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
+export const FIGURE_3B_MEMORIES = [0, 625, 2500, 5625, 10000];
+/** The paper's two data sets and three scenarios. */
+export const PAPER_DATASETS = ['mnist', 'fashion-mnist'] as const;
+export const PAPER_SCENARIOS = ['clean', 'adversarial', 'mixed'] as const;
+
+/** One unit of a reproduction: a training run, or an evaluation of a trained run's model. */
+export interface RunSpec {
+  /** Unique within a plan; the run's folder relative to the reproduction's `outDir`. */
+  id: string;
+  kind: 'train' | 'evaluate';
+  /** The run's resolved configuration (for `evaluate`: the trained run's, with this evaluation plan). */
+  config: TrainConfig;
+  /** For `evaluate`: the id of the train spec whose model is evaluated. */
+  from?: string;
+  /** Ids that must be complete before this one starts. */
+  dependsOn: string[];
+  /** What the run is for: `figure-2`, `figure-3a`, `figure-3b`, `baseline`, `transfer-source`, `precomputed-source`. */
+  roles: string[];
+}
+
+/** Options of {@link planReproduction}. */
+export interface PlanOptions {
+  figure: Figure;
+  preset: Preset;
+  /** Where training examples come from in the adversarial and mixed scenarios. Default `online`. */
+  adversarialSource?: 'online' | 'precomputed';
+  /** Options applied to every run (data location, backend, seed, a custom data set, ...). */
+  overrides?: Omit<TrainConfigInput, 'evaluation'>;
+  /** Data sets to reproduce on. Default both of the paper's. */
+  datasets?: string[];
+}
+
+interface PresetSettings {
+  train: TrainConfigInput;
+  evaluation: Partial<EvaluationPlan>;
+}
+
+/**
+ * Budgets per preset. `smoke` proves the pipeline in minutes (CI); `quick` uses the full data with
+ * few epochs and 1,000-example PGD/Square subsets (FGSM and clean on all 10,000); `paper` trains
+ * the paper's 500 epochs with full-strength attacks (for GPUs).
+ */
+export const PRESETS: Record<Preset, PresetSettings> = {
+  smoke: {
+    train: { epochs: 1, trainLimit: 1000, testLimit: 500, batchSize: 50, pgdSteps: 3 },
+    evaluation: { pgdSteps: 5, pgdRestarts: 1, pgdLimit: 100, squareQueries: 50, squareLimit: 50, diagnosticsLimit: 50 },
+  },
+  quick: {
+    train: { epochs: 3, batchSize: 128, pgdSteps: 7 },
+    evaluation: { pgdSteps: 20, pgdRestarts: 1, pgdLimit: 1000, squareQueries: 300, squareLimit: 1000, diagnosticsLimit: 200 },
+  },
+  paper: {
+    train: { epochs: 500, batchSize: 128, pgdSteps: 10 },
+    evaluation: { pgdSteps: 40, pgdRestarts: 5, pgdLimit: null, squareQueries: 5000, squareLimit: 1000, diagnosticsLimit: 1000 },
+  },
+};
+
+/**
+ * The runs that reproduce a figure at a preset, deduplicated and in dependency order (sources
+ * first). Figure 2: data sets x scenarios x {classical, APB naive}, plus the PGD-AT and fast-AT
+ * baselines; Figure 3a: FGSM at eps 0.05..0.3 on the clean-trained APB model (evaluation only);
+ * Figure 3b: bias memories h in {0, 625, 2500, 5625, 10000}, trained on clean data, FGSM 0.3.
+ */
+export function planReproduction(options: PlanOptions): RunSpec[] {
+  if (!(options.preset in PRESETS)) {
+    throw new ApbError(`Unknown preset "${String(options.preset)}".`, { code: 'BAD_OPTION', suggestion: 'Use --preset smoke, quick or paper.' });
+  }
+  if (!['2', '3a', '3b', 'all'].includes(options.figure)) {
+    throw new ApbError(`Unknown figure "${String(options.figure)}".`, { code: 'BAD_OPTION', suggestion: 'Use --figure 2, 3a, 3b or all.' });
+  }
+  const preset = PRESETS[options.preset];
+  const evaluation = (overrides: Partial<EvaluationPlan> = {}) => evaluationPlanSchema.parse({ ...preset.evaluation, ...overrides });
+  const configFor = (input: TrainConfigInput, plan: EvaluationPlan = evaluation()) =>
+    resolveTrainConfig({ ...preset.train, ...options.overrides, ...input, preset: options.preset, evaluation: plan });
+  const wants = (figure: Figure) => options.figure === 'all' || options.figure === figure;
+  const specs = new Map<string, RunSpec>();
+  const add = (spec: RunSpec) => {
+    const known = specs.get(spec.id);
+    if (known) known.roles = [...new Set([...known.roles, ...spec.roles])];
+    else specs.set(spec.id, spec);
+    return spec.id;
+  };
+  const addTrain = (config: TrainConfig, role: string) => {
+    const dependsOn: string[] = [];
+    if (config.evaluation.attacks.includes('transfer')) dependsOn.push(addSource(config, 'transfer'));
+    if (config.scenario !== 'clean' && config.adversarialSource === 'precomputed') dependsOn.push(addSource(config, 'precomputed'));
+    return add({ id: runIdFor(config), kind: 'train', config, dependsOn, roles: [role] });
+  };
+  const addSource = (config: TrainConfig, kind: 'transfer' | 'precomputed') =>
+    add({
+      id: `sources/${basename(sourceDirectoryFor(config, kind, 'run'))}`,
+      kind: 'train',
+      config: sourceConfigFor(config, kind),
+      dependsOn: [],
+      roles: [`${kind}-source`],
+    });
+
+  for (const dataset of options.datasets ?? PAPER_DATASETS) {
+    const apbClean = configFor({ dataset, model: 'lenet-apb', apb: 'naive', scenario: 'clean' });
+    if (wants('2')) {
+      for (const scenario of PAPER_SCENARIOS) {
+        for (const model of ['lenet', 'lenet-apb'] as const) {
+          addTrain(configFor({ dataset, model, scenario, adversarialSource: options.adversarialSource ?? 'online' }), 'figure-2');
+        }
+      }
+      for (const method of ['pgd', 'fast'] as const) addTrain(configFor({ dataset, scenario: 'adversarial', method }), 'baseline');
+    }
+    if (wants('3a')) {
+      const from = addTrain(apbClean, 'figure-2');
+      const plan = evaluation({ attacks: ['fgsm'], eps: FIGURE_3A_EPS, diagnostics: false });
+      add({ id: `${from}-fgsm-sweep`, kind: 'evaluate', config: { ...apbClean, evaluation: plan }, from, dependsOn: [from], roles: ['figure-3a'] });
+    }
+    if (wants('3b')) {
+      for (const memories of FIGURE_3B_MEMORIES) {
+        const config = memories === 0 ? apbClean : configFor({ dataset, model: 'lenet-apb', apb: 'multimodal', memories, scenario: 'clean' }, evaluation({ attacks: ['fgsm', 'pgd'] }));
+        addTrain(config, 'figure-3b');
+      }
+    }
+  }
+  return order([...specs.values()]);
+}
+
+/** Sources and other dependencies first, otherwise the plan's order. */
+function order(specs: RunSpec[]): RunSpec[] {
+  const done = new Set<string>();
+  const out: RunSpec[] = [];
+  const visit = (spec: RunSpec) => {
+    if (done.has(spec.id)) return;
+    done.add(spec.id);
+    for (const id of spec.dependsOn) {
+      const dependency = specs.find((candidate) => candidate.id === id);
+      if (dependency) visit(dependency);
+    }
+    out.push(spec);
+  };
+  specs.filter((spec) => spec.dependsOn.length === 0 && spec.roles.some((role) => role.endsWith('-source'))).forEach(visit);
+  specs.forEach(visit);
+  return out;
+}

@@ -1,0 +1,200 @@
+import { ApbError } from '@apb/backend';
+import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from './atomic-write.js';
+import { executeSpec } from './execute-spec.js';
+import { planReproduction, type Figure, type Preset, type RunSpec } from './plan.js';
+import { tryReadRunRecord } from './run-record-io.js';
+import type { TrainConfigInput } from './train-config.js';
+import type { TrainProgress } from './train-run.js';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+/** How one spec of a reproduction ended. `skipped`: already complete; `blocked`: a dependency did not complete. */
+export type SpecOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'blocked';
+
+/** Progress of a reproduction: specs starting and ending, and the current spec's training progress. */
+export type ReproductionProgress =
+  | { type: 'start'; id: string; index: number; total: number }
+  | { type: 'end'; id: string; outcome: SpecOutcome; error?: string }
+  | { type: 'run'; id: string; event: TrainProgress };
+
+/** Options of {@link runReproduction}. */
+export interface ReproductionOptions {
+  figure?: Figure;
+  preset?: Preset;
+  /** Run these specs instead of a figure's plan (custom sweeps, tests). */
+  specs?: RunSpec[];
+  outDir: string;
+  /** Specs run in parallel child processes when > 1. Default 1 (in this process). */
+  jobs?: number;
+  dataDir?: string;
+  backend?: TrainConfigInput['backend'];
+  adversarialSource?: 'online' | 'precomputed';
+  onProgress?: (event: ReproductionProgress) => void;
+  /** Stops every running spec between batches (they end `interrupted`) and starts no new one. */
+  signal?: AbortSignal;
+  /** The worker module to fork; default this package's `dist/worker.js`. */
+  workerPath?: string;
+}
+
+/** What {@link runReproduction} did. */
+export interface ReproductionSummary {
+  outDir: string;
+  runs: { id: string; runJson: string; outcome: SpecOutcome; roles: string[]; error?: string }[];
+  seconds: number;
+}
+
+function defaultWorkerPath(): string {
+  const here = fileURLToPath(import.meta.url);
+  // From the TypeScript sources (tests), the worker is the built one.
+  return here.endsWith('.ts') ? fileURLToPath(new URL('../dist/worker.js', import.meta.url)) : fileURLToPath(new URL('./worker.js', import.meta.url));
+}
+
+/**
+ * Runs a reproduction plan: sources and other dependencies first, specs whose `run.json` is already
+ * complete skipped (so a restart resumes), up to `jobs` specs at a time in child processes. Writes
+ * `outDir/reproduction.json` (the plan, with each spec's outcome) and returns the summary.
+ */
+export async function runReproduction(options: ReproductionOptions): Promise<ReproductionSummary> {
+  const started = performance.now();
+  const jobs = options.jobs ?? 1;
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new ApbError(`Option "jobs" must be a whole number >= 1, got ${String(jobs)}.`, { code: 'BAD_OPTION', suggestion: 'Pass --jobs 1 or more (at most the number of cores).' });
+  }
+  const overrides: Omit<TrainConfigInput, 'evaluation'> = {};
+  if (options.dataDir !== undefined) overrides.dataDir = options.dataDir;
+  if (options.backend !== undefined) overrides.backend = options.backend;
+  const specs =
+    options.specs ??
+    planReproduction({ figure: options.figure ?? 'all', preset: options.preset ?? 'quick', adversarialSource: options.adversarialSource, overrides });
+  const outcomes = new Map<string, { outcome: SpecOutcome; error?: string }>();
+  const emit = options.onProgress ?? (() => undefined);
+
+  for (const spec of specs) {
+    const existing = await tryReadRunRecord(join(options.outDir, spec.id, 'run.json'));
+    if (existing?.status === 'complete' && JSON.stringify(existing.config) === JSON.stringify(spec.config)) outcomes.set(spec.id, { outcome: 'skipped' });
+  }
+  const pending = specs.filter((spec) => !outcomes.has(spec.id));
+  const settled = (id: string) => outcomes.get(id)?.outcome;
+  const ready = (spec: RunSpec) => spec.dependsOn.every((id) => ['complete', 'skipped'].includes(settled(id) ?? (specs.some((s) => s.id === id) ? '' : 'complete')));
+  const blocked = (spec: RunSpec) => spec.dependsOn.some((id) => ['failed', 'interrupted', 'blocked'].includes(settled(id) ?? ''));
+  let started_ = 0;
+
+  const runner = jobs === 1 ? inProcessRunner(options) : await forkedRunner(Math.min(jobs, Math.max(pending.length, 1)), options);
+  try {
+    const running = new Set<Promise<void>>();
+    for (;;) {
+      for (const spec of pending) {
+        if (!outcomes.has(spec.id) && blocked(spec)) {
+          outcomes.set(spec.id, { outcome: 'blocked' });
+          emit({ type: 'end', id: spec.id, outcome: 'blocked' });
+        }
+      }
+      const next = options.signal?.aborted ? undefined : pending.find((spec) => !outcomes.has(spec.id) && ready(spec) && !runner.busy(spec.id));
+      if (next && runner.free()) {
+        emit({ type: 'start', id: next.id, index: ++started_, total: pending.length });
+        const task: Promise<void> = runner.run(next).then((result) => {
+          outcomes.set(next.id, result);
+          emit({ type: 'end', id: next.id, ...result });
+          running.delete(task);
+        });
+        running.add(task);
+        continue;
+      }
+      if (running.size === 0) break;
+      await Promise.race(running);
+    }
+  } finally {
+    runner.close();
+  }
+
+  const summary: ReproductionSummary = {
+    outDir: options.outDir,
+    runs: specs.map((spec) => {
+      const result = outcomes.get(spec.id) ?? { outcome: 'interrupted' as const };
+      return { id: spec.id, runJson: join(options.outDir, spec.id, 'run.json'), roles: spec.roles, ...result };
+    }),
+    seconds: (performance.now() - started) / 1000,
+  };
+  await writeFileAtomic(
+    join(options.outDir, 'reproduction.json'),
+    `${JSON.stringify({ figure: options.figure ?? null, preset: options.preset ?? null, jobs, ...summary, specs: specs.map(({ config: _config, ...rest }) => rest) }, null, 2)}\n`,
+  );
+  return summary;
+}
+
+interface Runner {
+  free(): boolean;
+  busy(id: string): boolean;
+  run(spec: RunSpec): Promise<{ outcome: SpecOutcome; error?: string }>;
+  close(): void;
+}
+
+function inProcessRunner(options: ReproductionOptions): Runner {
+  let current: string | undefined;
+  return {
+    free: () => current === undefined,
+    busy: (id) => current === id,
+    async run(spec) {
+      current = spec.id;
+      try {
+        const record = await executeSpec(spec, options.outDir, { signal: options.signal, onProgress: (event) => options.onProgress?.({ type: 'run', id: spec.id, event }) });
+        return record.error === undefined ? { outcome: record.status } : { outcome: record.status, error: record.error };
+      } catch (error) {
+        return { outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
+      } finally {
+        current = undefined;
+      }
+    },
+    close: () => undefined,
+  };
+}
+
+async function forkedRunner(count: number, options: ReproductionOptions): Promise<Runner> {
+  const workerPath = options.workerPath ?? defaultWorkerPath();
+  if (!existsSync(workerPath)) {
+    throw new ApbError(`The reproduction worker ${workerPath} does not exist.`, {
+      code: 'WORKER_MISSING',
+      suggestion: 'Build @apb/scenarios (pnpm --filter @apb/scenarios build), or run with --jobs 1.',
+    });
+  }
+  const workers: { child: ChildProcess; current?: string; finish?: (result: { outcome: SpecOutcome; error?: string }) => void }[] = [];
+  for (let i = 0; i < count; i += 1) {
+    // Ctrl-C reaches the children directly; the parent only forwards its own abort signal.
+    const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const worker: (typeof workers)[number] = { child };
+    child.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'progress') options.onProgress?.({ type: 'run', id: reply.id, event: reply.event });
+      else worker.finish?.(reply.error === undefined ? { outcome: reply.status } : { outcome: reply.status, error: reply.error });
+    });
+    child.on('exit', (code, signal) => worker.finish?.({ outcome: 'failed', error: `worker exited (${signal ?? `code ${code}`})` }));
+    workers.push(worker);
+  }
+  const abort = () => workers.forEach((worker) => worker.current && worker.child.send({ type: 'abort' } satisfies WorkerRequest));
+  options.signal?.addEventListener('abort', abort);
+  return {
+    free: () => workers.some((worker) => worker.current === undefined),
+    busy: (id) => workers.some((worker) => worker.current === id),
+    run(spec) {
+      const worker = workers.find((candidate) => candidate.current === undefined)!;
+      worker.current = spec.id;
+      return new Promise((resolve) => {
+        worker.finish = (result) => {
+          worker.current = undefined;
+          worker.finish = undefined;
+          resolve(result);
+        };
+        worker.child.send({ type: 'run', spec, outDir: options.outDir } satisfies WorkerRequest);
+      });
+    },
+    close() {
+      options.signal?.removeEventListener('abort', abort);
+      for (const worker of workers) {
+        worker.finish = undefined;
+        if (worker.child.connected) worker.child.disconnect();
+      }
+    },
+  };
+}
