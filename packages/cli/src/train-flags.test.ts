@@ -34,12 +34,12 @@ describe('the train flag table', () => {
   });
 
   const badValues: Record<string, string> = {
-    dataset: 'cifar10', model: 'resnet', apb: 'bimodal', memories: '-3', apbEps: '0', apbDirection: 'sideways', apbMode: 'sometimes', apbClip: 'abc',
+    dataset: 'CIFAR 10', datasetDir: '', model: 'resnet', apb: 'bimodal', memories: '-3', apbEps: '0', apbDirection: 'sideways', apbMode: 'sometimes', apbClip: 'abc',
     scenario: 'dirty', adversarialSource: 'cloud', method: 'trades', attackEps: '1.5', pgdSteps: '2.5', epochs: '0', batchSize: 'many', lr: '-0.1',
     seed: '-1', trainLimit: '0', testLimit: 'x', dataDir: '', backend: 'webgpu', preset: 'huge', sourcesDir: '',
   };
   const badEvaluation: Record<string, string> = {
-    attacks: 'fgsm,cw', eps: '0.1,2', limit: '0', pgdSteps: 'x', pgdRestarts: '0', pgdLimit: '-5', squareQueries: '1.5', squareLimit: 'none', transferSeed: '-2', transferEpochs: '0',
+    attacks: 'fgsm,cw', eps: '0.1,2', limit: '0', pgdSteps: 'x', pgdRestarts: '0', pgdLimit: '-5', squareQueries: '1.5', squareLimit: 'none', diagnostics: 'maybe', diagnosticsLimit: '0', transferSeed: '-2', transferEpochs: '0',
   };
 
   it('has a bad-value example for every flag', () => {

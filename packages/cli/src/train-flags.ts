@@ -1,3 +1,4 @@
+import type { BackendChoice } from '@apb/backend';
 import type { EvaluationPlan, TrainConfig } from '@apb/scenarios';
 import { Option } from 'commander';
 import { z } from 'zod';
@@ -18,6 +19,9 @@ const count = whole.positive('must be at least 1');
 const positive = z.coerce.number({ error: 'must be a number' }).finite('must be a number').positive('must be greater than 0');
 const epsilon = z.coerce.number({ error: 'must be a number' }).finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1');
 const ATTACKS = ['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const;
+/** The backend choices of `@apb/backend` (`BACKEND_CHOICES`), spelled out so zod can type them. */
+export const BACKENDS = ['auto', 'native', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+const yesNo = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean({ error: 'must be true or false' }));
 
 /** `"a,b"` -> `["a", "b"]`, each part checked by `item`. */
 function listOf<Item extends z.ZodType>(item: Item) {
@@ -34,7 +38,8 @@ function listOf<Item extends z.ZodType>(item: Item) {
  * when `TrainConfig` gains or loses a field this table does not mirror.
  */
 export const trainFlags = {
-  dataset: { placeholder: 'name', description: 'dataset: mnist | fashion-mnist', schema: z.enum(['mnist', 'fashion-mnist']) },
+  dataset: { placeholder: 'name', description: 'dataset: mnist | fashion-mnist (or the name of a --dataset-dir data set)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase name such as mnist or fashion-mnist') },
+  datasetDir: { placeholder: 'dir', description: 'folder of IDX files (train-images-idx3-ubyte(.gz), ...) of a data set of your own', schema: z.string().min(1, 'must not be empty') },
   model: { placeholder: 'name', description: 'model: lenet (classical) | lenet-apb', schema: z.enum(['lenet', 'lenet-apb']) },
   apb: { placeholder: 'variant', description: 'APB variant of lenet-apb: naive | multimodal', schema: z.enum(['naive', 'multimodal']) },
   memories: { placeholder: 'h', description: 'bias memories of the multimodal APB (naive: 0)', schema: whole.min(0, 'must be at least 0') },
@@ -54,7 +59,7 @@ export const trainFlags = {
   trainLimit: { placeholder: 'n', description: 'train on n images (stratified; default: all)', schema: count },
   testLimit: { placeholder: 'n', description: 'evaluate on n test images (stratified; default: all)', schema: count },
   dataDir: { placeholder: 'dir', description: 'directory holding the datasets (default: $APB_DATA_DIR, then the cache)', schema: z.string().min(1, 'must not be empty') },
-  backend: { placeholder: 'name', description: 'backend: auto | wasm | cpu | tensorflow | tensorflow-gpu', schema: z.enum(['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']) },
+  backend: { placeholder: 'name', description: `backend: ${BACKENDS.join(' | ')}`, schema: z.enum(BACKENDS) },
   preset: { placeholder: 'name', description: 'reproduction preset the run belongs to: smoke | quick | paper', schema: z.enum(['smoke', 'quick', 'paper']) },
   sourcesDir: { placeholder: 'dir', description: 'where source models (precomputed, transfer) are shared (default: OUT/../sources)', schema: z.string().min(1, 'must not be empty') },
 } as const satisfies Record<string, ConfigFlag>;
@@ -69,6 +74,8 @@ export const evaluationFlags = {
   pgdLimit: { placeholder: 'n', description: 'images of the fixed seeded PGD subset', schema: count },
   squareQueries: { placeholder: 'n', description: 'Square attack query budget', schema: count },
   squareLimit: { placeholder: 'n', description: 'images of the fixed seeded Square subset', schema: count },
+  diagnostics: { placeholder: 'bool', description: 'run the gradient-masking diagnostics: true | false', schema: yesNo },
+  diagnosticsLimit: { placeholder: 'n', description: 'images of the fixed seeded subset the diagnostics use', schema: count },
   transferSeed: { placeholder: 's', description: 'seed of the classical LeNet the transfer attack is crafted on', schema: whole.min(0, 'must be at least 0') },
   transferEpochs: { placeholder: 'n', description: 'epochs of the transfer source model', schema: count },
 } as const satisfies Record<string, ConfigFlag>;
@@ -82,6 +89,8 @@ export type EvaluationFlagKey = keyof typeof evaluationFlags;
 type Mismatch<Config, Key extends PropertyKey> = [Exclude<keyof Config, Key>, Exclude<Key, keyof Config>];
 const trainTableMatches: Mismatch<TrainConfig, TrainFlagKey | 'evaluation'> extends [never, never] ? true : Mismatch<TrainConfig, TrainFlagKey | 'evaluation'> = true;
 const evaluationTableMatches: Mismatch<EvaluationPlan, EvaluationFlagKey> extends [never, never] ? true : Mismatch<EvaluationPlan, EvaluationFlagKey> = true;
+const backendsMatch: [Exclude<BackendChoice, (typeof BACKENDS)[number]>, Exclude<(typeof BACKENDS)[number], BackendChoice>] extends [never, never] ? true : false = true;
+void backendsMatch;
 void trainTableMatches;
 void evaluationTableMatches;
 

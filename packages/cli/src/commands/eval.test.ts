@@ -49,8 +49,8 @@ describe('runEval', () => {
     const model = await loadModel(join(dir, 'run', 'model'));
     const expected = tf.tidy(() => {
       const x = tf.tensor4d(Float32Array.from(images, (v) => v / 255), [COUNT, 28, 28, 1]);
-      const predicted = tf.argMax(model.predict(x) as tf.Tensor, -1).dataSync();
-      return predicted.reduce((correct, label, i) => correct + (label === labels[i] ? 1 : 0), 0) / COUNT;
+      const predicted = Array.from(tf.argMax(model.predict(x) as tf.Tensor, -1).dataSync());
+      return predicted.filter((label, i) => label === labels[i]).length / COUNT;
     });
     model.dispose();
     expect(result.evaluation.clean.accuracy).toBeCloseTo(expected, 10);

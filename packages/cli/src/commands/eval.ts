@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { cliError } from '../cli-error.js';
 import { colors, percent, processOutput, silentOutput, type Output } from '../output.js';
 import { createProgress, type Progress } from '../progress.js';
+import { BACKENDS } from '../train-flags.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
 const EVAL_ATTACKS = ['fgsm', 'pgd', 'square', 'noise', 'transfer'] as const;
@@ -37,7 +38,7 @@ export const evalOptionsSchema = z
     seed: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').default(0),
     diagnostics: z.boolean().default(true),
     diagnosticsSubset: count.default(200),
-    backend: z.enum(['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).default('auto'),
+    backend: z.enum(BACKENDS).default('auto'),
     out: z.string().min(1, 'must name a file').optional(),
     json: z.boolean().default(false),
   })
@@ -171,7 +172,7 @@ export function evalCommand(): Command {
     .option('--seed <s>', 'seed of attacks and subsets (default 0)')
     .option('--no-diagnostics', 'skip the gradient-masking diagnostics (extra PGD and noise runs)')
     .option('--diagnostics-subset <n>', 'images of the fixed seeded subset the diagnostics use (default 200)')
-    .option('--backend <name>', 'auto | wasm | cpu | tensorflow | tensorflow-gpu')
+    .option('--backend <name>', BACKENDS.join(' | '))
     .option('--out <file>', 'also write the result as JSON to this file')
     .option('--json', 'print the result as JSON')
     .addHelpText(

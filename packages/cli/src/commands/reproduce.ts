@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 import { colors, processOutput, silentOutput, type Output } from '../output.js';
+import { BACKENDS } from '../train-flags.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { runReport, type ReportResult } from './report.js';
 import { trainProgressBar } from './train.js';
@@ -15,7 +16,9 @@ export const reproduceOptionsSchema = z.strictObject({
   out: z.string().min(1, 'must name a folder').optional(),
   jobs: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1').default(1),
   dataDir: z.string().min(1, 'must not be empty').optional(),
-  backend: z.enum(['auto', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).optional(),
+  backend: z.enum(BACKENDS).optional(),
+  /** Where adversarial training examples come from (default online, as scenarios plans it). */
+  adversarialSource: z.enum(['online', 'precomputed']).optional(),
   /** Write report.md and report.html when the runs are done. */
   report: z.boolean().default(true),
   json: z.boolean().default(false),
@@ -24,16 +27,17 @@ export const reproduceOptionsSchema = z.strictObject({
 /** Options of {@link runReproduce}. */
 export type ReproduceOptions = z.input<typeof reproduceOptionsSchema>;
 
-/** One run of a reproduction as `reproduce.json` records it. */
+/** One run of a reproduction and how it ended this time. */
 export interface ReproducedRun {
   id: string;
-  dir: string;
-  status: string;
-  /** Already complete from an earlier invocation, so not trained again. */
-  skipped: boolean;
+  runJson: string;
+  /** `skipped`: already complete from an earlier invocation; `blocked`: a dependency did not complete. */
+  outcome: string;
+  roles: string[];
+  error?: string;
 }
 
-/** The summary `apb reproduce` writes to `OUT/reproduce.json`. */
+/** The summary `apb reproduce` writes to `OUT/reproduce.json` (the plan itself is in `reproduction.json`). */
 export interface ReproduceSummary {
   preset: string;
   figure: string;
@@ -46,35 +50,54 @@ export interface ReproduceSummary {
   report?: { markdown: string; html: string };
 }
 
+/** Extra hooks of {@link runReproduce}. */
+export interface RunReproduceHooks {
+  output?: Output;
+  /** Stops running specs between batches (they end `interrupted`) and starts no new one. */
+  signal?: AbortSignal;
+}
+
 /**
  * Plans the paper's experiments for `figure` and `preset`, trains and evaluates every run not
  * already complete in `out` (so a restart resumes), writes `reproduce.json` and the report.
  */
-export async function runReproduce(options: ReproduceOptions, output: Output = silentOutput): Promise<ReproduceSummary> {
+export async function runReproduce(options: ReproduceOptions, hooks: RunReproduceHooks = {}): Promise<ReproduceSummary> {
+  const output = hooks.output ?? silentOutput;
   const parsed = reproduceOptionsSchema.parse(options);
   const out = resolve(parsed.out ?? join('runs', parsed.preset));
-  const { planReproduction, runReproduction } = await import('@apb/scenarios');
+  const { runReproduction } = await import('@apb/scenarios');
   const started = new Date();
-  const plan = planReproduction({
-    figure: parsed.figure,
-    preset: parsed.preset,
-    outDir: out,
-    ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }),
-    ...(parsed.backend === undefined ? {} : { backend: parsed.backend }),
-  });
-  output.info(`apb reproduce: ${plan.runs.length} runs (figure ${parsed.figure}, preset ${parsed.preset}) in ${out}`);
-  const progress = trainProgressBar(output, 'reproduce');
-  let results;
+  const bars = new Map<string, ReturnType<typeof trainProgressBar>>();
+  let result;
   try {
-    results = await runReproduction(plan, {
+    result = await runReproduction({
+      figure: parsed.figure,
+      preset: parsed.preset,
+      outDir: out,
       jobs: parsed.jobs,
+      ...(parsed.adversarialSource === undefined ? {} : { adversarialSource: parsed.adversarialSource }),
+      ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }),
+      ...(parsed.backend === undefined ? {} : { backend: parsed.backend }),
+      ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
       onProgress: (event) => {
-        if (event.type === 'run') output.info(`[${event.index + 1}/${event.total}] ${event.id}: ${event.status}`);
-        else progress.onProgress(event.event);
+        if (event.type === 'start') {
+          output.info(`[${event.index + 1}/${event.total}] ${event.id}`);
+        } else if (event.type === 'end') {
+          bars.get(event.id)?.stop();
+          bars.delete(event.id);
+          output.info(`${event.id}: ${event.outcome}${event.error === undefined ? '' : ` (${event.error})`}`);
+        } else {
+          let bar = bars.get(event.id);
+          if (bar === undefined) {
+            bar = trainProgressBar(output, event.id);
+            bars.set(event.id, bar);
+          }
+          bar.onProgress(event.event);
+        }
       },
     });
   } finally {
-    progress.stop();
+    for (const bar of bars.values()) bar.stop();
   }
   const finished = new Date();
   const summary: ReproduceSummary = {
@@ -84,7 +107,7 @@ export async function runReproduce(options: ReproduceOptions, output: Output = s
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     seconds: (finished.getTime() - started.getTime()) / 1000,
-    runs: results.map((result) => ({ id: result.id, dir: result.outDir, status: result.record?.status ?? 'failed', skipped: result.skipped })),
+    runs: result.runs.map((run) => ({ id: run.id, runJson: run.runJson, outcome: run.outcome, roles: run.roles, ...(run.error === undefined ? {} : { error: run.error }) })),
   };
   if (parsed.report) {
     const report: ReportResult = await runReport({ dir: out }, output);
@@ -103,7 +126,8 @@ export function reproduceCommand(): Command {
     .option('--out <dir>', 'folder of the runs and the report (default runs/<preset>)')
     .option('--jobs <n>', 'runs trained at the same time (default 1)')
     .option('--data-dir <dir>', 'directory holding the datasets (default $APB_DATA_DIR, then the cache)')
-    .option('--backend <name>', 'auto | wasm | cpu | tensorflow | tensorflow-gpu')
+    .option('--backend <name>', BACKENDS.join(' | '))
+    .option('--adversarial-source <src>', 'online (crafted each batch; default) | precomputed (once, against a classical LeNet)')
     .option('--no-report', 'skip writing report.md and report.html')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -116,16 +140,27 @@ Examples:
     )
     .action(async (flags: Record<string, unknown>) => {
       const output = processOutput({ json: flags.json === true });
-      const summary = await runReproduce(flags, output);
+      const controller = new AbortController();
+      const onSignal = () => {
+        output.info('apb: stopping the running specs after this batch; rerun the same command to resume');
+        controller.abort();
+      };
+      process.once('SIGINT', onSignal);
+      let summary: ReproduceSummary;
+      try {
+        summary = await runReproduce(flags, { output, signal: controller.signal });
+      } finally {
+        process.off('SIGINT', onSignal);
+      }
       if (flags.json === true) {
         output.log(JSON.stringify(summary, null, 2));
-        return;
+      } else {
+        const c = colors(output.interactive);
+        const notDone = summary.runs.filter((run) => run.outcome !== 'complete' && run.outcome !== 'skipped');
+        output.log(`${c.bold('apb reproduce')}: ${summary.runs.length} runs (${summary.runs.filter((r) => r.outcome === 'skipped').length} already done), ${notDone.length} not complete, ${summary.seconds.toFixed(0)} s`);
+        for (const run of notDone) output.log(c.red(`  ${run.id}: ${run.outcome}${run.error === undefined ? '' : ` (${run.error})`}`));
+        if (summary.report !== undefined) output.log(`report: ${summary.report.markdown}\n        ${summary.report.html}`);
       }
-      const c = colors(output.interactive);
-      const failed = summary.runs.filter((run) => run.status !== 'complete');
-      output.log(`${c.bold('apb reproduce')}: ${summary.runs.length} runs (${summary.runs.filter((r) => r.skipped).length} already done), ${failed.length} not complete, ${summary.seconds.toFixed(0)} s`);
-      for (const run of failed) output.log(c.red(`  ${run.id}: ${run.status} (${run.dir})`));
-      if (summary.report !== undefined) output.log(`report: ${summary.report.markdown}\n        ${summary.report.html}`);
-      if (failed.length > 0) process.exitCode = 1;
+      if (summary.runs.some((run) => run.outcome !== 'complete' && run.outcome !== 'skipped')) process.exitCode = 1;
     });
 }

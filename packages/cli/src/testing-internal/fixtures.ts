@@ -38,6 +38,7 @@ export function fixtureRecord(run: FixtureRun): RunRecord {
     seed,
     config: {
       dataset: run.dataset,
+      datasetDir: null,
       model: run.model,
       apb,
       memories: run.memories ?? 0,
@@ -69,6 +70,8 @@ export function fixtureRecord(run: FixtureRun): RunRecord {
         pgdLimit: 100,
         squareQueries: 100,
         squareLimit: 50,
+        diagnostics: true,
+        diagnosticsLimit: 50,
         transferSeed: null,
         transferEpochs: null,
       },
