@@ -185,12 +185,18 @@ export class DenseApb extends tfl.layers.Layer {
 
   /** The current bias `delta` (naive) or `m W_ap` (multimodal), shape `[units]`. Caller disposes. */
   currentDelta(): tf.Tensor1D {
-    return tf.tidy(() => {
-      if (this.apb.kind === 'naive') {
-        return tf.clone(this.requireWeight(this.delta).read()) as tf.Tensor1D;
-      }
-      return tf.reshape(tf.matMul(this.requireWeight(this.memories).read(), this.requireWeight(this.apbWeights).read()), [this.units]);
-    });
+    const values = tf.tidy(() =>
+      this.apb.kind === 'naive'
+        ? this.requireWeight(this.delta).read()
+        : tf.matMul(this.requireWeight(this.memories).read(), this.requireWeight(this.apbWeights).read()),
+    );
+    // A fresh rank-1 tensor, not a reshape of matMul's output: reshapes share storage, and the wasm
+    // backend's fused Dense kernel reads the bias rank from the storage ([1, 1, n] for a matMul).
+    const delta = tf.tensor1d(values.dataSync() as Float32Array, 'float32');
+    if (this.apb.kind !== 'naive') {
+      values.dispose();
+    }
+    return delta;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
