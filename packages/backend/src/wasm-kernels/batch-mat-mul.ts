@@ -33,7 +33,7 @@ export function makeBatchMatMulWasm(original: KernelConfig): KernelConfig {
       inputs: { a, b },
       backend,
       attrs: { transposeA: false, transposeB: false },
-    } as unknown as Parameters<KernelFunc>[0]) as TensorInfo;
+    }) as TensorInfo;
     if (transposeA) release(backend, a);
     if (transposeB) release(backend, b);
     return out;
