@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -7,7 +8,7 @@ import { readWeightsInto } from './model-files.js';
 import type { HistoryEntry } from './run-record.js';
 import type { TrainConfig } from './train-config.js';
 
-/** What a checkpoint keeps besides the weights. Adam's moments are not kept (see README). */
+/** What a checkpoint keeps besides the model's and the optimizer's weights. */
 export interface CheckpointState {
   epoch: number;
   config: TrainConfig;
@@ -22,18 +23,24 @@ export interface CheckpointState {
 
 const CHECKPOINTS = 'checkpoints';
 const STATE = 'state.json';
+const OPTIMIZER_SPECS = 'optimizer.json';
+const OPTIMIZER_WEIGHTS = 'optimizer.bin';
 const epochDirectory = (epoch: number) => `epoch-${String(epoch).padStart(4, '0')}`;
 
 /**
  * Writes the checkpoint of a finished epoch as `checkpoints/epoch-NNNN/` (temp dir + rename), then
  * removes older ones: a crash at any moment leaves at least one complete checkpoint.
  */
-export async function writeCheckpoint(runDirectory: string, model: tfl.LayersModel, state: CheckpointState): Promise<void> {
+export async function writeCheckpoint(runDirectory: string, model: tfl.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<void> {
   const root = join(runDirectory, CHECKPOINTS);
   await mkdir(root, { recursive: true });
   const name = epochDirectory(state.epoch);
   await writeDirectoryAtomic(join(root, name), async (directory) => {
     await saveModel(model, directory);
+    // Adam's step count and moments, so that a resumed run continues exactly where it stopped.
+    const encoded = await tf.io.encodeWeights(await optimizer.getWeights());
+    await writeFile(join(directory, OPTIMIZER_WEIGHTS), new Uint8Array(tf.io.CompositeArrayBuffer.join(encoded.data)));
+    await writeFile(join(directory, OPTIMIZER_SPECS), JSON.stringify(encoded.specs));
     await writeFile(join(directory, STATE), `${JSON.stringify(state, null, 2)}\n`);
   });
   for (const entry of await readdir(root)) {
@@ -57,7 +64,14 @@ export async function readLastCheckpoint(runDirectory: string): Promise<{ direct
   return undefined;
 }
 
-/** Restores a checkpoint's weights into a freshly built model. */
-export async function restoreCheckpointWeights(model: tfl.LayersModel, directory: string): Promise<void> {
+/** Restores a checkpoint's weights into a freshly built model and its state into a fresh optimizer. */
+export async function restoreCheckpoint(model: tfl.LayersModel, optimizer: tf.Optimizer, directory: string): Promise<void> {
   await readWeightsInto(model, directory);
+  const specs = JSON.parse(await readFile(join(directory, OPTIMIZER_SPECS), 'utf8')) as tf.io.WeightsManifestEntry[];
+  const bytes = await readFile(join(directory, OPTIMIZER_WEIGHTS));
+  const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, specs);
+  const values = specs.map((spec) => ({ name: spec.name, tensor: named[spec.name]! }));
+  await optimizer.setWeights(values);
+  // setWeights makes variables of its own; these decoded copies are no longer needed.
+  tf.dispose(values.map((value) => value.tensor));
 }

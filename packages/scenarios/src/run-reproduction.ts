@@ -46,6 +46,21 @@ export interface ReproductionSummary {
   seconds: number;
 }
 
+/**
+ * The parent's Node flags minus custom export conditions: a parent started from the TypeScript
+ * sources (`--conditions @apb/source`, as under Vitest) must not make the built worker load them.
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const flags = process.execArgv;
+  for (let i = 0; i < flags.length; i += 1) {
+    const flag = flags[i]!;
+    if (flag === '--conditions' || flag === '-C') i += 1;
+    else if (!flag.startsWith('--conditions=') && !flag.startsWith('-C=')) out.push(flag);
+  }
+  return out;
+}
+
 function defaultWorkerPath(): string {
   const here = fileURLToPath(import.meta.url);
   // From the TypeScript sources (tests), the worker is the built one.
@@ -163,7 +178,7 @@ async function forkedRunner(count: number, options: ReproductionOptions): Promis
   const workers: { child: ChildProcess; current?: string; finish?: (result: { outcome: SpecOutcome; error?: string }) => void }[] = [];
   for (let i = 0; i < count; i += 1) {
     // Ctrl-C reaches the children directly; the parent only forwards its own abort signal.
-    const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workerExecArgv() });
     const worker: (typeof workers)[number] = { child };
     child.on('message', (reply: WorkerReply) => {
       if (reply.type === 'progress') options.onProgress?.({ type: 'run', id: reply.id, event: reply.event });

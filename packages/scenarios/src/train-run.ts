@@ -4,7 +4,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirectoryAtomic } from './atomic-write.js';
-import { readLastCheckpoint, restoreCheckpointWeights, writeCheckpoint } from './checkpoint.js';
+import { readLastCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { machineInfo, packageVersions } from './environment.js';
 import { evaluateModel } from './evaluate-model.js';
 import { prepareBackend, type BackendSummary } from './internal/backend-setup.js';
@@ -98,9 +98,10 @@ export async function trainRun(input: TrainConfigInput, options: TrainRunOptions
     buildRecord({ ...base, status, history, trainSeconds, passes, ...extra });
 
   const model = buildLenet(config, config.seed);
+  const optimizer = tf.train.adam(config.lr);
   const sources: tfl.LayersModel[] = [];
   try {
-    if (checkpoint) await restoreCheckpointWeights(model, checkpoint.directory);
+    if (checkpoint) await restoreCheckpoint(model, optimizer, checkpoint.directory);
 
     let precomputed: Float32Array | undefined;
     if (config.scenario !== 'clean' && config.adversarialSource === 'precomputed' && history.length < config.epochs) {
@@ -115,35 +116,30 @@ export async function trainRun(input: TrainConfigInput, options: TrainRunOptions
     }
 
     onProgress?.({ type: 'phase', phase: 'train' });
-    const optimizer = tf.train.adam(config.lr);
-    try {
-      for (let epoch = history.length + 1; epoch <= config.epochs; epoch += 1) {
-        const outcome = await trainEpoch(model, optimizer, train, config, epoch, precomputed, options);
-        if (outcome.kind === 'interrupted') return await finish(runJson, record('interrupted'));
-        if (outcome.kind === 'failed') {
-          const message = `Training loss became ${outcome.loss} in epoch ${epoch}, batch ${outcome.batch} (lr ${config.lr}).`;
-          await finish(runJson, record('failed', { error: message }));
-          throw new ApbError(message, {
-            code: 'NAN_LOSS',
-            suggestion: 'Lower --lr (e.g. 0.001) or check the data; the run stopped and run.json says failed.',
-          });
-        }
-        trainSeconds += outcome.entry.seconds;
-        passes = { forward: outcome.forward, backward: outcome.backward };
-        history = [...history, outcome.entry];
-        await writeCheckpoint(outDir, model, {
-          epoch,
-          config,
-          history,
-          createdAt,
-          trainSeconds,
-          forwardPasses: passes.forward,
-          backwardPasses: passes.backward,
+    for (let epoch = history.length + 1; epoch <= config.epochs; epoch += 1) {
+      const outcome = await trainEpoch(model, optimizer, train, config, epoch, precomputed, options);
+      if (outcome.kind === 'interrupted') return await finish(runJson, record('interrupted'));
+      if (outcome.kind === 'failed') {
+        const message = `Training loss became ${outcome.loss} in epoch ${epoch}, batch ${outcome.batch} (lr ${config.lr}).`;
+        await finish(runJson, record('failed', { error: message }));
+        throw new ApbError(message, {
+          code: 'NAN_LOSS',
+          suggestion: 'Lower --lr (e.g. 0.001) or check the data; the run stopped and run.json says failed.',
         });
-        onProgress?.({ type: 'epoch', entry: outcome.entry, epochs: config.epochs });
       }
-    } finally {
-      optimizer.dispose();
+      trainSeconds += outcome.entry.seconds;
+      passes = { forward: outcome.forward, backward: outcome.backward };
+      history = [...history, outcome.entry];
+      await writeCheckpoint(outDir, model, optimizer, {
+        epoch,
+        config,
+        history,
+        createdAt,
+        trainSeconds,
+        forwardPasses: passes.forward,
+        backwardPasses: passes.backward,
+      });
+      onProgress?.({ type: 'epoch', entry: outcome.entry, epochs: config.epochs });
     }
 
     onProgress?.({ type: 'phase', phase: 'evaluate' });
@@ -168,6 +164,7 @@ export async function trainRun(input: TrainConfigInput, options: TrainRunOptions
     }
     return await finish(runJson, record('complete', { evaluation: evaluated.evaluation, evalSeconds: evaluated.seconds }));
   } finally {
+    optimizer.dispose();
     model.dispose();
     for (const source of sources) source.dispose();
   }
@@ -225,12 +222,13 @@ async function trainEpoch(
       const y = config.scenario === 'mixed' ? tf.concat([labels, labels]) : labels;
       const oneHot = tf.cast(tf.oneHot(y, 10), 'float32');
       let batchHits: tf.Scalar | undefined;
+      const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
       // The APB layers move only in the backward pass of this training-mode call.
       const lossValue = optimizer.minimize(() => {
         const logits = model.apply(x, { training: true }) as tf.Tensor2D;
         batchHits = tf.keep(tf.sum<tf.Scalar>(tf.cast(tf.equal(tf.argMax(logits, -1), y), 'float32')));
         return tf.losses.softmaxCrossEntropy(oneHot, logits) as unknown as tf.Scalar;
-      }, true)!;
+      }, true, variables)!;
       forward += x.shape[0];
       backward += x.shape[0];
       const result = { loss: lossValue.dataSync()[0]!, hits: batchHits!.dataSync()[0]!, count: x.shape[0] };

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { planReproduction, type RunSpec } from './plan.js';
+
+const ids = (specs: RunSpec[]) => specs.map((spec) => spec.id);
+
+describe('planReproduction', () => {
+  it('plans Figure 2 as 2 data sets x 3 scenarios x {classical, APB}, two baselines each and one transfer source each', () => {
+    const specs = planReproduction({ figure: '2', preset: 'smoke' });
+    expect(specs.filter((spec) => spec.roles.includes('figure-2'))).toHaveLength(12);
+    expect(specs.filter((spec) => spec.roles.includes('baseline')).map((spec) => spec.config.method)).toEqual(['pgd', 'fast', 'pgd', 'fast']);
+    expect(specs.filter((spec) => spec.roles.includes('transfer-source'))).toHaveLength(2);
+    expect(specs).toHaveLength(18);
+  });
+
+  it('plans Figure 3a as an evaluation of the clean APB run at six FGSM budgets', () => {
+    const specs = planReproduction({ figure: '3a', preset: 'quick' });
+    const sweeps = specs.filter((spec) => spec.kind === 'evaluate');
+    expect(sweeps.map((spec) => spec.from)).toEqual(['mnist-clean-apb-naive-s1', 'fashion-mnist-clean-apb-naive-s1']);
+    expect(sweeps[0]!.config.evaluation).toMatchObject({ attacks: ['fgsm'], eps: [0.05, 0.1, 0.15, 0.2, 0.25, 0.3] });
+    expect(specs.filter((spec) => spec.kind === 'train' && spec.roles.includes('figure-2'))).toHaveLength(2);
+  });
+
+  it('plans Figure 3b as five memory counts per data set, h = 0 being the naive APB run', () => {
+    const specs = planReproduction({ figure: '3b', preset: 'paper' }).filter((spec) => spec.roles.includes('figure-3b'));
+    expect(specs.map((spec) => spec.config.memories)).toEqual([0, 625, 2500, 5625, 10000, 0, 625, 2500, 5625, 10000]);
+    expect(specs[0]!.config.apb).toBe('naive');
+    expect(specs.every((spec) => spec.config.epochs === 500 && spec.config.preset === 'paper')).toBe(true);
+  });
+
+  it('plans everything once, sources before the runs that need them', () => {
+    const specs = planReproduction({ figure: 'all', preset: 'smoke' });
+    expect(new Set(ids(specs)).size).toBe(specs.length);
+    expect(specs).toHaveLength(18 + 2 + 8);
+    specs.forEach((spec, index) => spec.dependsOn.forEach((id) => expect(ids(specs).indexOf(id)).toBeLessThan(index)));
+    const apbClean = specs.find((spec) => spec.id === 'mnist-clean-apb-naive-s1')!;
+    expect(apbClean.roles.sort()).toEqual(['figure-2', 'figure-3b']);
+  });
+
+  it('adds the precomputed sources when training examples are precomputed, and applies overrides to every run', () => {
+    const specs = planReproduction({ figure: '2', preset: 'smoke', adversarialSource: 'precomputed', overrides: { dataDir: '/data', backend: 'wasm' } });
+    expect(specs.filter((spec) => spec.roles.includes('precomputed-source'))).toHaveLength(2);
+    expect(specs.every((spec) => spec.config.dataDir === '/data' && spec.config.backend === 'wasm')).toBe(true);
+    const precomputedRuns = specs.filter((spec) => spec.config.adversarialSource === 'precomputed' && spec.config.scenario !== 'clean');
+    expect(precomputedRuns).toHaveLength(8);
+    expect(precomputedRuns.every((spec) => spec.dependsOn.some((id) => id.includes('clean-classical-s1-')))).toBe(true);
+  });
+
+  it('rejects an unknown preset or figure by name', () => {
+    expect(() => planReproduction({ figure: '2', preset: 'huge' as never })).toThrow(/preset "huge"/);
+    expect(() => planReproduction({ figure: '4' as never, preset: 'smoke' })).toThrow(/figure "4"/);
+  });
+});

@@ -1,0 +1,92 @@
+import { initBackend } from '@apb/backend';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunSpec } from './plan.js';
+import { readRunRecord } from './run-record-io.js';
+import { runReproduction } from './run-reproduction.js';
+import { writeSyntheticDataset } from './testing-internal/synthetic-data.js';
+import { resolveTrainConfig, runIdFor, type TrainConfigInput } from './train-config.js';
+
+let root: string;
+let datasetDir: string;
+
+beforeAll(async () => {
+  await initBackend({ backend: 'wasm' });
+  root = await mkdtemp(join(tmpdir(), 'apb-reproduction-'));
+  datasetDir = await writeSyntheticDataset(join(root, 'data'), { train: 100, test: 30 });
+  // The worker runs from dist (plain Node cannot run the TypeScript sources).
+  await promisify(execFile)('pnpm', ['exec', 'tsc', '-b', 'tsconfig.build.json'], { cwd: join(import.meta.dirname, '..') });
+}, 240_000);
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const trainSpec = (input: TrainConfigInput): RunSpec => {
+  const config = resolveTrainConfig({
+    dataset: 'synthetic',
+    datasetDir,
+    backend: 'wasm',
+    epochs: 1,
+    batchSize: 50,
+    lr: 0.003,
+    evaluation: { attacks: [], diagnostics: false },
+    ...input,
+  });
+  return { id: runIdFor(config), kind: 'train', config, dependsOn: [], roles: ['test'] };
+};
+
+describe('runReproduction', () => {
+  it('runs two independent specs in two worker processes, then skips them when restarted', async () => {
+    const outDir = join(root, 'parallel');
+    const specs = [trainSpec({ model: 'lenet' }), trainSpec({ model: 'lenet-apb' })];
+    const started: string[] = [];
+    const summary = await runReproduction({ specs, outDir, jobs: 2, onProgress: (event) => event.type === 'start' && started.push(event.id) });
+    expect(summary.runs.map((run) => [run.id, run.outcome])).toEqual([
+      ['synthetic-clean-classical-s1', 'complete'],
+      ['synthetic-clean-apb-naive-s1', 'complete'],
+    ]);
+    expect(started).toHaveLength(2);
+    const records = await Promise.all(summary.runs.map((run) => readRunRecord(run.runJson)));
+    expect(records.map((record) => record.config.model)).toEqual(['lenet', 'lenet-apb']);
+    const written = JSON.parse(await readFile(join(outDir, 'reproduction.json'), 'utf8'));
+    expect(written.runs).toHaveLength(2);
+
+    const again = await runReproduction({ specs, outDir, jobs: 2 });
+    expect(again.runs.map((run) => run.outcome)).toEqual(['skipped', 'skipped']);
+  });
+
+  it('runs an evaluation-only spec on the model of the run it depends on', async () => {
+    const outDir = join(root, 'sweep');
+    const train = trainSpec({ model: 'lenet-apb' });
+    const sweep: RunSpec = {
+      id: `${train.id}-fgsm-sweep`,
+      kind: 'evaluate',
+      config: { ...train.config, evaluation: { ...train.config.evaluation, attacks: ['fgsm'], eps: [0.1, 0.3] } },
+      from: train.id,
+      dependsOn: [train.id],
+      roles: ['figure-3a'],
+    };
+    const summary = await runReproduction({ specs: [train, sweep], outDir, jobs: 1 });
+    expect(summary.runs.map((run) => run.outcome)).toEqual(['complete', 'complete']);
+    const trained = await readRunRecord(join(outDir, train.id, 'run.json'));
+    const evaluated = await readRunRecord(join(outDir, sweep.id, 'run.json'));
+    expect(evaluated.evaluation!.attacks.map((attack) => attack.eps)).toEqual([0.1, 0.3]);
+    expect(evaluated.evaluation!.clean).toEqual(trained.evaluation!.clean);
+    expect(evaluated.history).toEqual(trained.history);
+    expect(evaluated).toMatchObject({ evaluatedFrom: train.id });
+  });
+
+  it('marks runs whose dependency failed as blocked and goes on with the others', async () => {
+    const outDir = join(root, 'blocked');
+    const failing = trainSpec({ lr: 1e30, epochs: 2 });
+    const dependent: RunSpec = { ...trainSpec({ seed: 9 }), dependsOn: [failing.id] };
+    const independent = trainSpec({ seed: 4 });
+    const summary = await runReproduction({ specs: [failing, dependent, independent], outDir });
+    expect(summary.runs.map((run) => run.outcome)).toEqual(['failed', 'blocked', 'complete']);
+    expect(summary.runs[0]!.error).toMatch(/loss became/);
+  });
+});
