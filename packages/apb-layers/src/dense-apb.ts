@@ -214,7 +214,7 @@ export class DenseApb extends tfl.layers.Layer {
           ? this.requireWeight(this.delta).read()
           : tf.reshape(tf.matMul(this.requireWeight(this.memories).read(), this.requireWeight(this.apbWeights).read()), [this.units]);
       let z: tf.Tensor = tf.add(tf.matMul(flat, kernel), bias);
-      if (kwargs.training === true) {
+      if (kwargs?.training === true) {
         z = this.updateHook(z);
       }
       const y = ACTIVATIONS[this.activation](z);
