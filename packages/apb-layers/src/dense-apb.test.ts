@@ -219,6 +219,38 @@ describe('when the APB moves', () => {
   });
 });
 
+describe('the ordinary weights see an ordinary network', () => {
+  it.each([{ kind: 'naive' }, { kind: 'multimodal', memories: 6 }] as ApbSpec[])('updates W by the same Adam step as a plain Dense model with bias = delta held fixed ($kind)', (apb) => {
+    const apbModel = tfl.sequential();
+    apbModel.add(denseApb({ units: 5, inputShape: [4], activation: 'relu', apb, eps: 0.05, seed: 1 }));
+    apbModel.add(denseApb({ units: 3, apb, eps: 0.05, seed: 2 }));
+    const plain = tfl.sequential();
+    plain.add(tfl.layers.dense({ units: 5, inputShape: [4], activation: 'relu' }));
+    plain.add(tfl.layers.dense({ units: 3 }));
+    plain.layers.forEach((layer, i) => {
+      const source = apbModel.layers[i] as DenseApb;
+      const delta = source.currentDelta();
+      layer.setWeights([weightByName(source, 'kernel').read(), delta]);
+      delta.dispose();
+    });
+    const x = tf.randomNormal([6, 4], 0, 1, 'float32', 3);
+    const labels = tf.oneHot(tf.tensor1d([0, 1, 2, 0, 1, 2], 'int32'), 3);
+    const kernels = (model: tfl.LayersModel): tf.Variable[] => model.layers.map((layer) => weightByName(layer, 'kernel').read() as tf.Variable);
+    const step = (model: tfl.LayersModel): void => {
+      const optimizer = tf.train.adam(0.01);
+      optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor), false, kernels(model));
+      optimizer.dispose();
+    };
+    step(apbModel);
+    step(plain);
+    kernels(apbModel).forEach((kernel, i) => {
+      const expected = kernels(plain)[i];
+      expect(Array.from(kernel.dataSync())).toEqual(Array.from(expected?.dataSync() ?? []));
+    });
+    tf.dispose([x, labels]);
+  });
+});
+
 describe('sign sanity with the weights held fixed', () => {
   const cases = (['ascent', 'descent'] as const).flatMap((direction) =>
     ([{ kind: 'naive' }, { kind: 'multimodal', memories: 7 }] as ApbSpec[]).map((apb) => ({ direction, apb, kind: apb.kind })),

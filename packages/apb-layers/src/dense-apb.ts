@@ -236,6 +236,8 @@ export class DenseApb extends tfl.layers.Layer {
       if (this.clip !== null) {
         next = tf.clipByValue(next, -this.clip, this.clip);
       }
+      // Safe inside the backward pass: assign takes a reference on next's storage, so this tidy may
+      // dispose next; and the optimizer never sees delta or m, which are non-trainable.
       variable.write(next);
     });
   }
