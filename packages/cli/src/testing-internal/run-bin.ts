@@ -32,7 +32,17 @@ export function runBin(args: string[], options: { env?: Record<string, string | 
   });
 }
 
-/** stderr without Node's experimental/deprecation warnings (they are not ours to test). */
+/**
+ * Lines tfjs itself prints to stderr: its tfjs-node advertisement, and the platform warning that
+ * appears while the workspace resolves two peer variants of @tensorflow/tfjs-core (reported to the
+ * lead; not ours to test).
+ */
+const TFJS_NOISE = /^(=+|Hi, looks like you are running TensorFlow\.js in Node\.js.*|Platform node has already been set.*)$/;
+
+/** stderr without Node's warnings, tfjs' banners and progress lines (`name: phase`). */
 export function ourLines(stderr: string): string[] {
-  return stderr.split('\n').filter((line) => line !== '' && !/^\(node:\d+\)|--trace-warnings|^\s*at /.test(line));
+  return stderr
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !/^\(node:\d+\)|--trace-warnings|^\s*at /.test(line) && !TFJS_NOISE.test(line.trim()))
+    .filter((line) => line.startsWith('apb:') || line.startsWith('  suggestion:') || !/^[\w.-]+( \([a-z]+ source\))?: /.test(line));
 }

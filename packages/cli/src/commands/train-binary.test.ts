@@ -9,8 +9,11 @@ import { BIN, ourLines, runBin } from '../testing-internal/run-bin.js';
 
 const dataDir = process.env.APB_DATA_DIR;
 
-/** A run small enough for CI yet with enough batches per epoch to be killed in the middle of one. */
-const TRAIN_ARGS = ['train', '--dataset', 'mnist', '--model', 'lenet-apb', '--epochs', '3', '--batch-size', '16', '--train-limit', '640', '--test-limit', '64', '--eval-attacks', 'fgsm', '--backend', 'cpu', '--seed', '3'];
+/**
+ * A run small enough for CI yet with enough batches per epoch (125) to be killed in the middle of
+ * one; wasm, because the pure-JS cpu backend is two orders of magnitude slower.
+ */
+const TRAIN_ARGS = ['train', '--dataset', 'mnist', '--model', 'lenet-apb', '--epochs', '3', '--batch-size', '16', '--train-limit', '2000', '--test-limit', '64', '--eval-attacks', 'fgsm', '--eval-diagnostics', 'false', '--backend', 'wasm', '--seed', '3'];
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const started = Date.now();
@@ -20,7 +23,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promis
   }
 }
 
-describe.runIf(dataDir !== undefined)('apb train --resume after a kill', () => {
+describe.runIf(dataDir !== undefined)('apb train on real data', () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'apb-resume-'));
@@ -44,6 +47,8 @@ describe.runIf(dataDir !== undefined)('apb train --resume after a kill', () => {
     }, 120_000);
     child.kill('SIGKILL');
     expect(await exited).toBeNull();
+    // Killed inside epoch 2: its checkpoint was never written.
+    expect(await readdir(join(out, 'checkpoints'))).toEqual(['epoch-0001']);
     expect(existsSync(join(out, 'model', 'model.json'))).toBe(false);
 
     const again = await runBin([...TRAIN_ARGS, '--out', out], { timeoutMs: 60_000 });
@@ -58,4 +63,16 @@ describe.runIf(dataDir !== undefined)('apb train --resume after a kill', () => {
     expect(existsSync(join(out, 'model', 'model.json'))).toBe(true);
     expect(existsSync(join(out, 'model-folded', 'model.json'))).toBe(true);
   }, 360_000);
+
+  it('stops on a NaN loss with one line, exit code 1 and a failed run.json', async () => {
+    const out = join(dir, 'nan');
+    const result = await runBin(['train', '--dataset', 'mnist', '--epochs', '1', '--batch-size', '16', '--train-limit', '192', '--test-limit', '32', '--backend', 'wasm', '--lr', '1e30', '--out', out]);
+    expect(result.code).toBe(1);
+    const lines = ourLines(result.stderr).filter((line) => line.startsWith('apb:') || line.startsWith('  suggestion:'));
+    expect(lines[0]).toMatch(/^apb: Training loss became NaN in epoch 1/);
+    expect(lines).toHaveLength(2);
+    const record = JSON.parse(await readFile(join(out, 'run.json'), 'utf8')) as { status: string; error?: string };
+    expect(record.status).toBe('failed');
+    expect(record.error).toMatch(/NaN/);
+  }, 120_000);
 });
