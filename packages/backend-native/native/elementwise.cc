@@ -81,8 +81,8 @@ void reluForward(const float* x, float* y, int64_t n) {
 #pragma omp simd
     for (int64_t i = begin; i < end; ++i) {
       const float v = x[i];
-      // NaN stays NaN, as Math.max(0, NaN) does in the cpu kernel.
-      y[i] = v < 0.f ? 0.f : v;
+      // Math.max(0, v) in the cpu kernel: NaN stays NaN, -0 becomes +0.
+      y[i] = v > 0.f ? v : (v != v ? v : 0.f);
     }
   });
 }

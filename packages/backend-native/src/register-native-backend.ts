@@ -60,7 +60,12 @@ export async function registerNativeBackend(options: NativeBackendOptions = {}):
 
   if (!tf.findBackendFactory(NATIVE_BACKEND_NAME)) {
     // Lowest priority: tfjs must never pick 'native' on its own, only when asked to.
-    tf.registerBackend(NATIVE_BACKEND_NAME, () => new MathBackendCPU(), 0);
+    tf.registerBackend(NATIVE_BACKEND_NAME, () => {
+      const backend = new MathBackendCPU();
+      // The cpu backend's first write prints advice to install tfjs-node; on 'native' it is wrong.
+      (backend as unknown as { firstUse: boolean }).firstUse = false;
+      return backend;
+    }, 0);
   }
   if (!kernelsRegistered) {
     const replaced = nativeKernels(addon);

@@ -33,7 +33,7 @@ describeNative('Conv2D on the native backend', () => {
   });
 
   it('leaves no tensor behind', async () => {
-    const leaked = await leakedTensors(() => tf.tidy(() => tf.conv2d(tf.ones([2, 6, 6, 2]) as tf.Tensor4D, tf.ones([3, 3, 2, 2]) as tf.Tensor4D, 1, 'same')));
+    const leaked = await leakedTensors(() => tf.tidy(() => tf.conv2d(tf.ones<tf.Rank.R4>([2, 6, 6, 2]), tf.ones<tf.Rank.R4>([3, 3, 2, 2]), 1, 'same')));
     expect(leaked).toBe(0);
   });
 

@@ -1,5 +1,5 @@
 // The grid of convolution geometries shared by the conv kernel tests.
-import type * as tf from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
 
 /** One convolution geometry: NHWC input, HWIO filter. */
 export interface ConvCase {
@@ -44,6 +44,11 @@ export function caseName(c: ConvCase): string {
 }
 
 /** Output shape of a case, computed the way tfjs does, for building dy tensors. */
-export function outputShape(c: ConvCase, conv: (x: tf.Tensor4D, f: tf.Tensor4D) => tf.Tensor4D, zeros: (shape: number[]) => tf.Tensor4D): number[] {
-  return conv(zeros(c.input), zeros(c.filter)).shape;
+export function outputShape(c: ConvCase): [number, number, number, number] {
+  return backend_util.computeConv2DInfo(c.input, c.filter, c.strides, c.dilations, c.pad).outShape;
+}
+
+/** Number of elements of a shape. */
+export function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
 }

@@ -32,7 +32,7 @@ export function trainLenet(options: { steps: number; batch: number; seed: number
   const losses: number[] = [];
   for (let step = 0; step < steps; step++) {
     const loss = optimizer.minimize(
-      () => tf.losses.softmaxCrossEntropy(labels, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true);
+      () => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(labels, model.apply(x, { training: true }) as tf.Tensor), true);
     losses.push(loss!.dataSync()[0]!);
     loss!.dispose();
   }

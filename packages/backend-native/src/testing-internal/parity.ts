@@ -1,6 +1,6 @@
 // Test helpers: run the same computation on 'cpu' and 'native' and compare.
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe } from 'vitest';
 

@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+
+import { describeNative, leakedTensors, parityError, runOn, seededValues } from '../testing-internal/parity.js';
+import { repeatsAlongLeadingDims } from './binary-kernel.js';
+
+const ops = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div } as const;
+const shapePairs: Array<[number[], number[]]> = [
+  [[128, 24, 24, 6], [128, 24, 24, 6]],
+  [[128, 24, 24, 6], [6]],
+  [[6], [4, 5, 6]],
+  [[4, 5, 6], [1, 1, 6]],
+  [[3, 4], []],
+  [[], [3, 4]],
+  [[4, 1], [4, 3]],
+  [[2, 1, 3], [1, 4, 3]],
+];
+
+describeNative('Add, Sub, Multiply and RealDiv on the native backend', () => {
+  for (const [name, op] of Object.entries(ops)) {
+    for (const [aShape, bShape] of shapePairs) {
+      it(`${name} matches the cpu backend for [${aShape.join(',')}] and [${bShape.join(',')}]`, async () => {
+        const a = seededValues(aShape.reduce((p, q) => p * q, 1), 37);
+        // Keep divisors away from zero so the relative error means something.
+        const b = seededValues(bShape.reduce((p, q) => p * q, 1), 38).map((v) => (name === 'div' ? v + Math.sign(v || 1) : v));
+        const error = await parityError(() => op(tf.tensor(a, aShape), tf.tensor(b, bShape)));
+        expect(error).toBe(0);
+      });
+    }
+  }
+
+  it('computes hand-checked values with a bias broadcast', async () => {
+    const [values] = await runOn('native', () => tf.add(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor1d([10, 20])));
+    expect(Array.from(values!)).toEqual([11, 22, 13, 24]);
+  });
+
+  it('gives the same gradients as the cpu backend for a broadcast product', async () => {
+    const error = await parityError(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.div(tf.mul(a, b), tf.add(b, 3))))(
+      [tf.tensor(seededValues(24, 39), [2, 3, 4]), tf.tensor(seededValues(4, 40), [4])]));
+    expect(error).toBeLessThanOrEqual(1e-4);
+  });
+
+  it('hands int32 operands to the cpu kernel', async () => {
+    const error = await parityError(() => tf.add(tf.tensor1d([1, 2], 'int32'), tf.tensor1d([3, 4], 'int32')));
+    expect(error).toBe(0);
+  });
+
+  it('leaves no tensor behind', async () => {
+    expect(await leakedTensors(() => tf.tidy(() => tf.mul(tf.ones([4, 3]), tf.ones([3]))))).toBe(0);
+  });
+});
+
+it('recognises broadcasts that only repeat along leading dimensions', () => {
+  expect(repeatsAlongLeadingDims([6], [128, 24, 24, 6])).toBe(true);
+  expect(repeatsAlongLeadingDims([1, 1, 6], [4, 5, 6])).toBe(true);
+  expect(repeatsAlongLeadingDims([], [4, 5])).toBe(true);
+  expect(repeatsAlongLeadingDims([4, 1], [4, 3])).toBe(false);
+  expect(repeatsAlongLeadingDims([2, 1, 3], [2, 4, 3])).toBe(false);
+});
