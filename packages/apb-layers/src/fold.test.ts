@@ -58,6 +58,24 @@ describe('foldApb', () => {
     },
   );
 
+  it.each([{ kind: 'naive' }, { kind: 'multimodal', memories: 625 }] as ApbSpec[])(
+    'gives attacks the same input gradient as the plain network with bias = delta, and moves nothing (%j)',
+    (apb) => {
+      const model = trainedLenet(apb);
+      const folded = foldApb(model);
+      const x = tf.randomUniform([3, 28, 28, 1], 0, 1, 'float32', 8);
+      const labels = tf.oneHot(tf.tensor1d([1, 4, 9], 'int32'), 10);
+      const inputGradient = (net: tfl.LayersModel): tf.Tensor => tf.grad((input: tf.Tensor) => tf.losses.softmaxCrossEntropy(labels, net.apply(input) as tf.Tensor))(x);
+      const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+      const expected = inputGradient(folded);
+      const actual = inputGradient(model);
+      expect(tf.tidy(() => tf.max(tf.abs(expected)).dataSync()[0])).toBeGreaterThan(0);
+      expect(maxAbsDifference(actual, expected)).toBeLessThan(1e-6);
+      expect(model.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
+      tf.dispose([x, labels, expected, actual]);
+    },
+  );
+
   it('folds the current delta, so training the source afterwards does not change the folded copy', () => {
     const model = tfl.sequential();
     model.add(denseApb({ units: 3, inputShape: [4], apb: { kind: 'naive' }, eps: 0.5, seed: 1 }));
