@@ -1,0 +1,106 @@
+"""Times the paper's LeNet in PyTorch exactly as `apb bench`'s native suite times it in TensorFlow.js.
+
+conv 6@5x5 relu maxpool 2, conv 16@5x5 relu maxpool 2, fc 120 relu, fc 84 relu, fc 10 (logits);
+Adam 1e-3; a seeded synthetic batch of 128 MNIST-shaped images. Three workloads, images/s each:
+  clean:     one Adam step on the clean batch;
+  fgsm:      FGSM on the batch (input gradient, eval mode), then one Adam step on clean + adversarial
+             (256 images), counted as the 128 source images;
+  inference: logits for the batch under torch.no_grad().
+Each is warmed up, then timed in windows of at least --seconds; the median window is reported.
+Prints one JSON object on stdout. Usage: python3 lenet_torch.py [--threads 2] [--batch 128]
+[--warmup 3] [--windows 5] [--seconds 2].
+"""
+import argparse
+import json
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def lenet():
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(16 * 4 * 4, 120), nn.ReLU(),
+        nn.Linear(120, 84), nn.ReLU(),
+        nn.Linear(84, 10),
+    )
+
+
+def measure(step, batch, warmup, windows, seconds):
+    for _ in range(warmup):
+        step()
+    rates = []
+    for _ in range(windows):
+        start = time.perf_counter()
+        steps = 0
+        while True:
+            step()
+            steps += 1
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds:
+                break
+        rates.append(steps * batch / elapsed)
+    return {"imagesPerSecond": statistics.median(rates), "windowRates": rates}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch", type=int, default=128)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--windows", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=2.0)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(1)
+    model = lenet()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    images = torch.rand(args.batch, 1, 28, 28)
+    labels = torch.randint(0, 10, (args.batch,))
+    eps = 0.1
+
+    def clean_step():
+        model.train()
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(images), labels)
+        loss.backward()
+        optimizer.step()
+        loss.item()
+
+    def fgsm_step():
+        model.eval()
+        x = images.clone().requires_grad_(True)
+        gradient, = torch.autograd.grad(F.cross_entropy(model(x), labels), x)
+        adversarial = (images + eps * gradient.sign()).clamp(0, 1)
+        model.train()
+        optimizer.zero_grad()
+        loss = F.cross_entropy(model(torch.cat([images, adversarial])), torch.cat([labels, labels]))
+        loss.backward()
+        optimizer.step()
+        loss.item()
+
+    def inference():
+        model.eval()
+        with torch.no_grad():
+            model(images).sum().item()
+
+    results = {}
+    for name, step in (("clean", clean_step), ("fgsm", fgsm_step), ("inference", inference)):
+        results[name] = measure(step, args.batch, args.warmup, args.windows, args.seconds)
+    print(json.dumps({
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "mkldnn": torch.backends.mkldnn.is_available(),
+        "batch": args.batch,
+        "results": results,
+    }))
+
+
+if __name__ == "__main__":
+    main()

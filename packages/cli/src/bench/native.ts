@@ -1,0 +1,142 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+
+import { initBackend, type BackendInfo } from '@apb/backend';
+
+import { BATCH_SIZE, lenetWorkload, type LenetWorkload } from './lenet-workload.js';
+import { measure, type MeasureOptions } from './measure.js';
+import type { BenchContext, BenchResult, BenchSuite } from './suite.js';
+
+/** Issue 7's targets: clean training at least as fast as PyTorch, and at least 3x wasm. */
+const TARGETS = { cleanVsPytorch: 1.0, cleanVsWasm: 3.0 } as const;
+
+/** Both engines get the same two threads, as the issue asks. */
+const THREADS = 2;
+
+type Step = keyof Omit<LenetWorkload, 'dispose'>;
+const workloads: { name: string; step: Step; torch: 'clean' | 'fgsm' | 'inference' }[] = [
+  { name: 'clean', step: 'cleanStep', torch: 'clean' },
+  { name: 'fgsm', step: 'fgsmStep', torch: 'fgsm' },
+  { name: 'inference', step: 'inference', torch: 'inference' },
+];
+
+/** What `lenet_torch.py` prints. */
+interface TorchReport {
+  torch: string;
+  threads: number;
+  results: Record<'clean' | 'fgsm' | 'inference', { imagesPerSecond: number; windowRates: number[] }>;
+}
+
+function timing(quick: boolean): Omit<MeasureOptions, 'imagesPerStep'> {
+  return quick ? { warmupSteps: 1, windows: 2, windowSeconds: 0.3 } : { warmupSteps: 3, windows: 5, windowSeconds: 2 };
+}
+
+/**
+ * `--compare-pytorch` reaches this suite through the process arguments (or
+ * APB_BENCH_COMPARE_PYTORCH=1, or a `comparePytorch` the harness may add to the context). With a
+ * file name after it, PyTorch figures are read from that file (the script's JSON) instead of measured.
+ */
+function pytorchRequest(context: BenchContext): { compare: false } | { compare: true; file?: string } {
+  const fromContext = (context as BenchContext & { comparePytorch?: boolean | string }).comparePytorch;
+  if (typeof fromContext === 'string') return { compare: true, file: fromContext };
+  if (fromContext === true || process.env.APB_BENCH_COMPARE_PYTORCH === '1') return { compare: true };
+  const at = process.argv.findIndex((arg) => arg === '--compare-pytorch' || arg.startsWith('--compare-pytorch='));
+  if (at < 0) return { compare: false };
+  const arg = process.argv[at]!;
+  const inline = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined;
+  const next = process.argv[at + 1];
+  const file = inline ?? (next !== undefined && !next.startsWith('-') && existsSync(next) ? next : undefined);
+  return file === undefined ? { compare: true } : { compare: true, file };
+}
+
+/** The first Python that imports torch: APB_PYTHON, python3, then the system one (Debian's python3-torch). */
+function findTorchPython(): { python: string } | { reason: string } {
+  const candidates = [process.env.APB_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => Boolean(c));
+  for (const python of candidates) {
+    const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (probe.status === 0) return { python };
+  }
+  return { reason: `none of ${candidates.join(', ')} can import torch (Debian: apt-get install python3-torch)` };
+}
+
+async function pytorchFigures(context: BenchContext, request: { file?: string }): Promise<TorchReport | { reason: string }> {
+  if (request.file !== undefined) return JSON.parse(readFileSync(request.file, 'utf8')) as TorchReport;
+  const found = findTorchPython();
+  if ('reason' in found) return found;
+  const specifier = '@apb/backend-native';
+  const native = (await import(specifier)) as { pytorchLenetScriptPath(): string };
+  const plan = timing(context.quick);
+  const args = [native.pytorchLenetScriptPath(), '--threads', String(THREADS), '--batch', String(BATCH_SIZE),
+    '--warmup', String(plan.warmupSteps), '--windows', String(plan.windows), '--seconds', String(plan.windowSeconds)];
+  context.log(`native: timing the same LeNet steps in PyTorch (${found.python}, ${THREADS} threads)`);
+  const run = spawnSync(found.python, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(THREADS) } });
+  if (run.status !== 0) return { reason: `the PyTorch script failed: ${(run.stderr || run.stdout).trim().split('\n').at(-1) ?? ''}` };
+  return JSON.parse(run.stdout) as TorchReport;
+}
+
+function measureAll(info: BackendInfo, context: BenchContext, steps: readonly Step[]): Map<Step, ReturnType<typeof measure>> {
+  const workload = lenetWorkload(1);
+  const figures = new Map<Step, ReturnType<typeof measure>>();
+  try {
+    for (const step of steps) {
+      context.log(`native: ${info.name} ${step}`);
+      figures.set(step, measure(() => workload[step](), { ...timing(context.quick), imagesPerStep: BATCH_SIZE }));
+    }
+  } finally {
+    workload.dispose();
+  }
+  return figures;
+}
+
+/**
+ * The native backend against wasm and PyTorch on LeNet at batch 128: clean training, FGSM
+ * training (clean + adversarial) and inference, images/s and ratios ours / theirs. The machine is
+ * shared; each figure is the median of several timed windows, and the window rates are kept.
+ */
+export const nativeSuite: BenchSuite = {
+  name: 'native',
+  description: 'LeNet on the native (oneDNN) backend vs wasm and, with --compare-pytorch, PyTorch',
+  async run(context: BenchContext): Promise<BenchResult[]> {
+    if (!context.backends.includes('native')) {
+      context.log(`native: skipped: the native backend is not among the benched backends (${context.backends.join(', ')})`);
+      return [];
+    }
+    const info = await initBackend({ backend: 'native', threads: THREADS });
+    const native = measureAll(info, context, workloads.map((w) => w.step));
+    const results: BenchResult[] = [];
+    const base = { backend: info.name, threads: info.threads, simd: info.simd, batchSize: BATCH_SIZE, optimizer: 'adam' };
+    for (const { name, step } of workloads) {
+      const m = native.get(step)!;
+      results.push({ suite: 'native', name: `native-${name}`, value: m.imagesPerSecond, unit: 'images/s',
+        details: { ...base, windowRates: m.windowRates, steps: m.steps, seconds: m.seconds } });
+    }
+
+    const cleanNative = native.get('cleanStep')!.imagesPerSecond;
+    if (context.backends.includes('wasm')) {
+      const wasmInfo = await initBackend({ backend: 'wasm' });
+      const wasm = measureAll(wasmInfo, context, ['cleanStep']).get('cleanStep')!;
+      results.push({ suite: 'native', name: 'wasm-clean', value: wasm.imagesPerSecond, unit: 'images/s',
+        details: { backend: wasmInfo.name, threads: wasmInfo.threads, batchSize: BATCH_SIZE, windowRates: wasm.windowRates } });
+      results.push({ suite: 'native', name: 'ratio-clean-native-vs-wasm', value: cleanNative / wasm.imagesPerSecond, unit: 'ratio',
+        details: { target: TARGETS.cleanVsWasm, meetsTarget: cleanNative / wasm.imagesPerSecond >= TARGETS.cleanVsWasm } });
+    }
+
+    const request = pytorchRequest(context);
+    if (request.compare) {
+      const torch = await pytorchFigures(context, request);
+      if ('reason' in torch) {
+        context.log(`native: no PyTorch comparison: ${torch.reason}`);
+      } else {
+        for (const { name, step, torch: key } of workloads) {
+          const theirs = torch.results[key].imagesPerSecond;
+          const ours = native.get(step)!.imagesPerSecond;
+          results.push({ suite: 'native', name: `pytorch-${name}`, value: theirs, unit: 'images/s',
+            details: { torch: torch.torch, threads: torch.threads, batchSize: BATCH_SIZE, windowRates: torch.results[key].windowRates } });
+          const target = name === 'clean' ? { target: TARGETS.cleanVsPytorch, meetsTarget: ours / theirs >= TARGETS.cleanVsPytorch } : {};
+          results.push({ suite: 'native', name: `ratio-${name}-native-vs-pytorch`, value: ours / theirs, unit: 'ratio', details: target });
+        }
+      }
+    }
+    return results;
+  },
+};
