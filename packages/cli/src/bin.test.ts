@@ -34,7 +34,9 @@ describe('the apb binary', () => {
     [['frobnicate'], /^apb: unknown command 'frobnicate'/],
     [['train', '--datset', 'mnist', '--out', 'x'], /^apb: unknown option '--datset' \(Did you mean --dataset\?\)/],
     [['train', '--epochs', 'abc', '--out', 'x'], /^apb: --epochs: must be a whole number|^apb: --epochs: .*number/],
-    [['train', '--dataset', 'cifar', '--out', 'x'], /^apb: --dataset: /],
+    [['train', '--dataset', 'CIFAR', '--out', 'x'], /^apb: --dataset: must be a lowercase name/],
+    [['train', '--dataset', 'cifar', '--out', 'x'], /^apb: Invalid training option --dataset: "cifar" is not/],
+    [['train', '--model', 'lenet', '--apb', 'naive', '--out', 'x'], /^apb: Invalid training option --apb: /],
     [['train', '--epochs', '2'], /^apb: --out: is required/],
     [['eval', '--dataset', 'mnist'], /^apb: --model: is required/],
     [['eval', '--model', 'm', '--dataset', 'mnist', '--attacks', 'fgsm,cw'], /^apb: --attacks\.1: /],
@@ -46,7 +48,7 @@ describe('the apb binary', () => {
     [['report'], /^apb: missing required argument 'dir'/],
     [['datasets', 'download'], /^apb: unknown command 'download'/],
   ])('rejects %j with exit code 1 and one line', async (args, pattern) => {
-    const result = await runBin(args);
+    const result = await runBin(args, { cwd: dir });
     expect(result.code).toBe(1);
     const lines = ourLines(result.stderr);
     expect(lines[0]).toMatch(pattern);

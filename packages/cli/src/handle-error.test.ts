@@ -18,6 +18,12 @@ describe('handleError', () => {
     expect(lines).toEqual(['apb: mnist: file not found', '  suggestion: Run apb datasets fetch.']);
   });
 
+  it('names the flag, not the config field, in configuration errors', () => {
+    const error = new ApbError('Invalid training option "evaluation.pgdSteps": too small.', { code: 'BAD_CONFIG', suggestion: 'Fix it.' });
+    expect(capture(error).lines[0]).toBe('apb: Invalid training option --eval-pgd-steps: too small.');
+    expect(capture(new ApbError('Invalid training option "apbEps": bad.', { code: 'BAD_CONFIG' })).lines[0]).toBe('apb: Invalid training option --apb-eps: bad.');
+  });
+
   it('recognises errors of another copy of the package by their marker, not instanceof', () => {
     const foreign = Object.assign(new Error('from another copy'), { [Symbol.for('apb.error')]: true, code: 'X', suggestion: 'do y' });
     expect(capture(foreign).lines).toEqual(['apb: from another copy', '  suggestion: do y']);

@@ -21,6 +21,15 @@ function oneLine(message: string): string {
 }
 
 /**
+ * `@apb/scenarios` names config fields (`option "apbEps"`); on the command line the user typed
+ * `--apb-eps`, so say that.
+ */
+function flagsInConfigMessage(code: string, message: string): string {
+  if (code !== 'BAD_CONFIG') return message;
+  return message.replace(/option "([A-Za-z.]+)"/g, (_, key: string) => `option ${flagNameOf(key.replace(/^evaluation\.(.)/, (_m, c: string) => `eval${c.toUpperCase()}`))}`);
+}
+
+/**
  * The CLI's one error handler: known errors become one line (plus a suggestion line), zod errors
  * one line per flag, commander's parse errors one line; anything else one line too, and the stack
  * only with `--debug`. Returns the exit code (0 for `--help`/`--version`, otherwise 1).
@@ -38,7 +47,7 @@ export function handleError(error: unknown, options: HandleErrorOptions = {}): n
       write(`apb: ${where}: ${oneLine(issue.message)}`);
     }
   } else if (isApbError(error)) {
-    write(`apb: ${oneLine(error.message)}`);
+    write(`apb: ${oneLine(flagsInConfigMessage(error.code, error.message))}`);
     if (error.suggestion !== undefined && error.suggestion !== '') write(`  suggestion: ${oneLine(error.suggestion)}`);
   } else if (error instanceof Error) {
     write(`apb: unexpected error: ${oneLine(error.message)} (rerun with --debug for the stack trace)`);
