@@ -6,6 +6,7 @@ import { getThreadsCount, setThreadsCount, version_wasm } from '@tensorflow/tfjs
 
 import type { BackendChoice } from './backend-info.js';
 import { optionalImport } from './optional-import.js';
+import { prepareThreadedWasm } from './wasm-threads-node.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/register-wasm-training-kernels.js';
 
 /** What activating a backend found out. */
@@ -100,13 +101,26 @@ const wasmLoader: BackendLoader = {
   async activate(threads) {
     const addedKernels = registerWasmTrainingKernels();
     const notes: string[] = [];
-    // The thread count is read once, when the wasm module starts.
-    if (threads !== undefined && tf.findBackend('wasm') === null) setThreadsCount(threads);
-    await setActive('wasm');
+    const starting = tf.findBackend('wasm') === null;
+    // The wasm module reads its thread count once, when it starts.
+    let restore: (() => void) | undefined;
+    if (starting && threads !== undefined && threads > 1) {
+      restore = prepareThreadedWasm(threads, setThreadsCount);
+      notes.push(`wasm: threaded build started in Node by @apb/backend's experimental shim (tfjs#3830), ${threads} threads asked`);
+    } else if (starting && threads !== undefined) {
+      setThreadsCount(threads);
+    }
+    try {
+      await setActive('wasm');
+    } finally {
+      restore?.();
+    }
     const actual = getThreadsCount();
     if (threads !== undefined && threads !== actual) {
       notes.push(
-        `wasm: asked for ${threads} threads, runs ${actual}: tfjs uses its single-threaded wasm build in Node (tfjs#3830); run independent jobs in parallel processes instead`,
+        starting
+          ? `wasm: asked for ${threads} threads, runs ${actual} (tfjs caps its thread pool at 8 and at the logical cores)`
+          : `wasm: asked for ${threads} threads, runs ${actual}: the wasm module had already started in this process`,
       );
     }
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');

@@ -10,7 +10,7 @@ import { measure } from './measure.js';
 import { WORKER_READY, WORKER_RESULT, type WorkerOptions } from './worker-protocol.js';
 
 const options = JSON.parse(process.argv[2] ?? '{}') as WorkerOptions;
-const info = await initBackend({ backend: options.backend as BackendChoice });
+const info = await initBackend({ backend: options.backend as BackendChoice, ...(options.threads === undefined ? {} : { threads: options.threads }) });
 const workload = lenetWorkload(options.seed);
 for (let i = 0; i < options.warmupSteps; i++) workload.cleanStep();
 
@@ -28,4 +28,5 @@ const measurement = measure(() => workload.cleanStep(), {
   imagesPerStep: BATCH_SIZE,
 });
 workload.dispose();
-process.stdout.write(`${WORKER_RESULT}${JSON.stringify({ backend: info, measurement })}\n`);
+// Threaded wasm keeps worker threads alive; leave once the report is flushed.
+process.stdout.write(`${WORKER_RESULT}${JSON.stringify({ backend: info, measurement })}\n`, () => process.exit(0));

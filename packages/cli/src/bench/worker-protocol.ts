@@ -5,6 +5,8 @@ import type { Measurement } from './measure.js';
 /** What a bench worker is told to do (passed as JSON in argv[2]). */
 export interface WorkerOptions {
   backend: string;
+  /** Threads for the backend; above 1 on wasm this starts the experimental threaded build. */
+  threads?: number;
   seed: number;
   warmupSteps: number;
   windows: number;
