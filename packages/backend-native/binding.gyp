@@ -5,6 +5,7 @@
       "sources": [
         "native/addon.cc",
         "native/conv.cc",
+        "native/conv-single-channel.cc",
         "native/matmul.cc",
         "native/pool.cc",
         "native/elementwise.cc",

@@ -48,6 +48,14 @@ void conv2dForward(const ConvGeometry& g, const float* x, const float* w, const 
 void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* w, float* dx);
 void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy, float* dw);
 
+// Direct kernels for one input channel at stride 1 without dilation (see conv-single-channel.cc);
+// the conv2d* entry points above dispatch to them when singleChannelDirect(g).
+bool singleChannelDirect(const ConvGeometry& g);
+void conv2dForwardSingleChannel(const ConvGeometry& g, const float* x, const float* w, const float* bias,
+                                int64_t biasSize, Activation act, float* y);
+void conv2dBackpropInputSingleChannel(const ConvGeometry& g, const float* dy, const float* w, float* dx);
+void conv2dBackpropFilterSingleChannel(const ConvGeometry& g, const float* x, const float* dy, float* dw);
+
 void batchMatMul(const float* a, const float* b, float* out, int64_t batchA, int64_t batchB,
                  int64_t m, int64_t n, int64_t k, bool transA, bool transB, const float* bias,
                  int64_t biasSize, Activation act);

@@ -36,6 +36,16 @@ int imagesPerChunk(const ConvGeometry& g) {
   return static_cast<int>(std::max<int64_t>(1, std::min(images, perThread)));
 }
 
+// Row copies here are short (filterWidth x channels floats; 5 for LeNet's first layer), where a
+// plain loop beats a memcpy call.
+inline void copyFloats(float* dst, const float* src, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = src[i];
+}
+
+inline void zeroFloats(float* dst, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = 0.f;
+}
+
 // Unrolls the receptive fields of images [b0, b1) into rows of `col`, one row per output pixel,
 // laid out (filterRow, filterCol, channel) to match the HWIO filter viewed as [patch, outC].
 void im2col(const ConvGeometry& g, const float* x, int b0, int b1, float* col) {
@@ -52,20 +62,20 @@ void im2col(const ConvGeometry& g, const float* x, int b0, int b1, float* col) {
           float* dst = row + ky * rowSpan;
           const int iy = oy * g.strideH - g.padTop + ky * g.dilationH;
           if (iy < 0 || iy >= g.inH) {
-            std::memset(dst, 0, sizeof(float) * rowSpan);
+            zeroFloats(dst, rowSpan);
             continue;
           }
           const float* src = image + static_cast<int64_t>(iy) * g.inW * g.inC;
           if (rowInside && g.dilationW == 1) {
-            std::memcpy(dst, src + static_cast<int64_t>(ix0) * g.inC, sizeof(float) * rowSpan);
+            copyFloats(dst, src + static_cast<int64_t>(ix0) * g.inC, rowSpan);
             continue;
           }
           for (int kx = 0; kx < g.filterW; ++kx) {
             const int ix = ix0 + kx * g.dilationW;
             if (ix < 0 || ix >= g.inW) {
-              std::memset(dst + kx * g.inC, 0, sizeof(float) * g.inC);
+              zeroFloats(dst + kx * g.inC, g.inC);
             } else {
-              std::memcpy(dst + kx * g.inC, src + static_cast<int64_t>(ix) * g.inC, sizeof(float) * g.inC);
+              copyFloats(dst + kx * g.inC, src + static_cast<int64_t>(ix) * g.inC, g.inC);
             }
           }
         }
@@ -88,6 +98,13 @@ void col2imAdd(const ConvGeometry& g, const float* col, int b0, int b1, float* d
           if (iy < 0 || iy >= g.inH) continue;
           float* dstRow = image + static_cast<int64_t>(iy) * g.inW * g.inC;
           const float* src = row + static_cast<int64_t>(ky) * g.filterW * g.inC;
+          if (g.dilationW == 1 && ix0 >= 0 && ix0 + g.filterW <= g.inW) {
+            // The whole filter row lands inside the image: one contiguous add.
+            float* dst = dstRow + static_cast<int64_t>(ix0) * g.inC;
+            const int64_t span = static_cast<int64_t>(g.filterW) * g.inC;
+            for (int64_t i = 0; i < span; ++i) dst[i] += src[i];
+            continue;
+          }
           for (int kx = 0; kx < g.filterW; ++kx) {
             const int ix = ix0 + kx * g.dilationW;
             if (ix < 0 || ix >= g.inW) continue;
@@ -111,6 +128,10 @@ void throwIfFailed(int status, const char* what) {
 
 void conv2dForward(const ConvGeometry& g, const float* x, const float* w, const float* bias,
                    int64_t biasSize, Activation act, float* y) {
+  if (singleChannelDirect(g)) {
+    conv2dForwardSingleChannel(g, x, w, bias, biasSize, act, y);
+    return;
+  }
   const int64_t k = patchSize(g);
   const int chunk = imagesPerChunk(g);
   const int chunks = (g.batch + chunk - 1) / chunk;
@@ -131,6 +152,10 @@ void conv2dForward(const ConvGeometry& g, const float* x, const float* w, const 
 }
 
 void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* w, float* dx) {
+  if (singleChannelDirect(g)) {
+    conv2dBackpropInputSingleChannel(g, dy, w, dx);
+    return;
+  }
   const int64_t k = patchSize(g);
   const int chunk = imagesPerChunk(g);
   const int chunks = (g.batch + chunk - 1) / chunk;
@@ -153,6 +178,10 @@ void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* w,
 }
 
 void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy, float* dw) {
+  if (singleChannelDirect(g)) {
+    conv2dBackpropFilterSingleChannel(g, x, dy, dw);
+    return;
+  }
   const int64_t k = patchSize(g);
   const int64_t filterSize = k * g.outC;
   const int chunk = imagesPerChunk(g);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "common.h"
 
@@ -41,35 +42,41 @@ void maxPool(const ConvGeometry& g, const float* x, float* y) {
 void maxPoolGrad(const ConvGeometry& g, const float* dy, const float* x, float* dx) {
   const int64_t imageSize = static_cast<int64_t>(g.inH) * g.inW * g.inC;
   parallelFor(g.batch, 1, [&](int64_t begin, int64_t end) {
-  for (int64_t b = begin; b < end; ++b) {
-    const float* image = x + b * imageSize;
-    float* dimage = dx + b * imageSize;
-    std::memset(dimage, 0, sizeof(float) * imageSize);
-    const float* dyImage = dy + static_cast<int64_t>(b) * g.outH * g.outW * g.inC;
-    for (int oy = 0; oy < g.outH; ++oy) {
-      for (int ox = 0; ox < g.outW; ++ox) {
-        const float* d = dyImage + (static_cast<int64_t>(oy) * g.outW + ox) * g.inC;
-        for (int c = 0; c < g.inC; ++c) {
-          float best = -std::numeric_limits<float>::infinity();
-          int64_t where = -1;
+    // Per-channel running maxima, so the innermost loop runs over contiguous channels.
+    std::vector<float> best(g.inC);
+    std::vector<int64_t> where(g.inC);
+    for (int64_t b = begin; b < end; ++b) {
+      const float* image = x + b * imageSize;
+      float* dimage = dx + b * imageSize;
+      std::memset(dimage, 0, sizeof(float) * imageSize);
+      const float* dyImage = dy + b * g.outH * g.outW * g.inC;
+      for (int oy = 0; oy < g.outH; ++oy) {
+        for (int ox = 0; ox < g.outW; ++ox) {
+          std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
+          std::fill(where.begin(), where.end(), -1);
           for (int ky = 0; ky < g.filterH; ++ky) {
             const int iy = oy * g.strideH - g.padTop + ky * g.dilationH;
             if (iy < 0 || iy >= g.inH) continue;
             for (int kx = 0; kx < g.filterW; ++kx) {
               const int ix = ox * g.strideW - g.padLeft + kx * g.dilationW;
               if (ix < 0 || ix >= g.inW) continue;
-              const int64_t at = (static_cast<int64_t>(iy) * g.inW + ix) * g.inC + c;
-              if (image[at] > best) {
-                best = image[at];
-                where = at;
+              const int64_t at = (static_cast<int64_t>(iy) * g.inW + ix) * g.inC;
+              const float* p = image + at;
+              for (int c = 0; c < g.inC; ++c) {
+                if (p[c] > best[c]) {
+                  best[c] = p[c];
+                  where[c] = at + c;
+                }
               }
             }
           }
-          if (where >= 0) dimage[where] += d[c];
+          const float* d = dyImage + (static_cast<int64_t>(oy) * g.outW + ox) * g.inC;
+          for (int c = 0; c < g.inC; ++c) {
+            if (where[c] >= 0) dimage[where[c]] += d[c];
+          }
         }
       }
     }
-  }
   });
 }
 

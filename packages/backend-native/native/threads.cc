@@ -77,6 +77,9 @@ class Pool {
   }
 
   void workerLoop(int id) {
+    // OpenMP settings are per thread: without this, oneDNN would start an OpenMP team of its own
+    // inside every GEMM this worker runs, oversubscribing the cores.
+    omp_set_num_threads(1);
     uint64_t seen = 0;
     for (;;) {
       uint64_t generation;

@@ -18,7 +18,7 @@ function writeStatus(status) {
 }
 
 function fail(reason, log) {
-  writeStatus({ ok: false, reason, log: log ?? null, at: new Date().toISOString() });
+  writeStatus({ ok: false, reason, log: log ? 'build/build.log' : null, at: new Date().toISOString() });
   if (log) {
     writeFileSync(join(buildDir, 'build.log'), log);
   }

@@ -4,3 +4,4 @@ export {
 } from './register-native-backend.js';
 export { NativeBackendError } from './errors.js';
 export { pytorchLenetScriptPath } from './pytorch-script.js';
+export { version } from './version.js';
