@@ -69,7 +69,7 @@ export async function restoreCheckpoint(model: tfl.LayersModel, optimizer: tf.Op
   await readWeightsInto(model, directory);
   const specs = JSON.parse(await readFile(join(directory, OPTIMIZER_SPECS), 'utf8')) as tf.io.WeightsManifestEntry[];
   const bytes = await readFile(join(directory, OPTIMIZER_WEIGHTS));
-  const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, specs);
+  const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
   const values = specs.map((spec) => ({ name: spec.name, tensor: named[spec.name]! }));
   await optimizer.setWeights(values);
   // setWeights makes variables of its own; these decoded copies are no longer needed.

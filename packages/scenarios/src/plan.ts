@@ -55,7 +55,7 @@ interface PresetSettings {
 export const PRESETS: Record<Preset, PresetSettings> = {
   smoke: {
     train: { epochs: 1, trainLimit: 1000, testLimit: 500, batchSize: 50, pgdSteps: 3 },
-    evaluation: { pgdSteps: 5, pgdRestarts: 1, pgdLimit: 100, squareQueries: 50, squareLimit: 50, diagnosticsLimit: 50 },
+    evaluation: { pgdSteps: 5, pgdRestarts: 1, pgdLimit: 100, squareQueries: 50, squareLimit: 50, diagnosticsLimit: 20 },
   },
   quick: {
     train: { epochs: 3, batchSize: 128, pgdSteps: 7 },

@@ -47,18 +47,14 @@ export interface ReproductionSummary {
 }
 
 /**
- * The parent's Node flags minus custom export conditions: a parent started from the TypeScript
- * sources (`--conditions @apb/source`, as under Vitest) must not make the built worker load them.
+ * The parent's Node flags that are safe to hand to a worker: memory and diagnostics only. Anything
+ * else could change what the worker runs (`-e` would re-run the parent's script; custom export
+ * conditions such as Vitest's `@apb/source` would make the built worker load TypeScript sources).
  */
+const INHERITED_FLAGS = ['--max-old-space-size', '--max-semi-space-size', '--stack-size', '--enable-source-maps', '--expose-gc', '--no-warnings', '--no-deprecation'];
+
 function workerExecArgv(): string[] {
-  const out: string[] = [];
-  const flags = process.execArgv;
-  for (let i = 0; i < flags.length; i += 1) {
-    const flag = flags[i]!;
-    if (flag === '--conditions' || flag === '-C') i += 1;
-    else if (!flag.startsWith('--conditions=') && !flag.startsWith('-C=')) out.push(flag);
-  }
-  return out;
+  return process.execArgv.filter((flag) => INHERITED_FLAGS.some((allowed) => flag === allowed || flag.startsWith(`${allowed}=`)));
 }
 
 function defaultWorkerPath(): string {

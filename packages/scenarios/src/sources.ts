@@ -27,7 +27,7 @@ export function sourceConfigFor(config: TrainConfig, kind: SourceKind): TrainCon
     method: 'standard',
     seed,
     epochs,
-    evaluation: evaluationPlanSchema.parse({ attacks: [], eps: config.evaluation.eps, limit: config.evaluation.limit }),
+    evaluation: evaluationPlanSchema.parse({ attacks: [], eps: config.evaluation.eps, limit: config.evaluation.limit, diagnostics: false }),
   });
 }
 

@@ -3,6 +3,11 @@
 import { executeSpec } from './execute-spec.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
+if (process.send === undefined) {
+  process.stderr.write('worker.js is started by runReproduction (jobs > 1); it is not a command.\n');
+  process.exit(1);
+}
+
 let controller = new AbortController();
 const send = (reply: WorkerReply) => process.send?.(reply);
 
