@@ -36,6 +36,13 @@ describe('runReport', () => {
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 
+  it('states the wall time apb reproduce recorded in reproduce.json', async () => {
+    await writeFixtureRuns(dir, fixtureReproduction());
+    await writeFile(join(dir, 'reproduce.json'), JSON.stringify({ preset: 'quick', figure: 'all', totalSeconds: 5400, invocations: [{}, {}] }));
+    const result = await runReport({ dir });
+    expect(result.data.provenance[0]).toBe('apb reproduce --preset quick --figure all: 90.0 minutes of wall time over 2 invocation(s).');
+  });
+
   it('finds run.json files in nested folders and skips model folders', async () => {
     const [first] = fixtureReproduction();
     await writeFixtureRuns(join(dir, 'figure-2', 'nested'), [first!]);

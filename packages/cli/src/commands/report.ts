@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -8,7 +9,7 @@ import { collectRuns } from '../report/collect-runs.js';
 import { loadPaperResults } from '../report/paper-results.js';
 import { renderHtml } from '../report/render-html.js';
 import { renderMarkdown } from '../report/render-markdown.js';
-import { buildReportData, type ReportData } from '../report/report-data.js';
+import { buildReportData, type ReportData, type ReproductionInfo } from '../report/report-data.js';
 import { writeFileAtomic } from '../write-atomic.js';
 
 /** Options of `apb report`. */
@@ -29,12 +30,23 @@ export interface ReportResult {
   charts: string[];
 }
 
+/** The wall-time summary `apb reproduce` leaves in the folder, if any. */
+async function readReproduction(root: string): Promise<ReproductionInfo | undefined> {
+  try {
+    const json = JSON.parse(await readFile(join(root, 'reproduce.json'), 'utf8')) as Partial<ReproductionInfo>;
+    if (typeof json.preset !== 'string' || typeof json.figure !== 'string' || typeof json.totalSeconds !== 'number') return undefined;
+    return { preset: json.preset, figure: json.figure, totalSeconds: json.totalSeconds, invocations: Array.isArray(json.invocations) ? json.invocations : [] };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Reads every run.json under `dir`, validates it, and writes `report.md` and `report.html` there. */
 export async function runReport(options: ReportOptions, output: Output = silentOutput): Promise<ReportResult> {
   const { dir } = reportOptionsSchema.parse(options);
   const root = resolve(dir);
   const runs = await collectRuns(root);
-  const data = buildReportData(runs, await loadPaperResults());
+  const data = buildReportData(runs, await loadPaperResults(), { reproduction: await readReproduction(root) });
   const charts = await renderCharts(data);
   const markdownPath = join(root, 'report.md');
   const htmlPath = join(root, 'report.html');

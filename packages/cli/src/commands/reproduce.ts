@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -46,6 +47,10 @@ export interface ReproduceSummary {
   finishedAt: string;
   /** Wall time of this invocation (runs skipped as finished cost nothing here). */
   seconds: number;
+  /** Wall time of every invocation into this folder, summed: the cost of the whole reproduction. */
+  totalSeconds: number;
+  /** Every invocation into this folder, oldest first. */
+  invocations: { startedAt: string; seconds: number; trained: number; skipped: number }[];
   runs: ReproducedRun[];
   report?: { markdown: string; html: string };
 }
@@ -100,21 +105,44 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
     for (const bar of bars.values()) bar.stop();
   }
   const finished = new Date();
+  const seconds = (finished.getTime() - started.getTime()) / 1000;
+  const runs = result.runs.map((run) => ({ id: run.id, runJson: run.runJson, outcome: run.outcome, roles: run.roles, ...(run.error === undefined ? {} : { error: run.error }) }));
+  const previous = await readPreviousSummary(join(out, 'reproduce.json'), parsed.preset, parsed.figure);
+  const invocations = [
+    ...previous,
+    { startedAt: started.toISOString(), seconds, trained: runs.filter((run) => run.outcome === 'complete').length, skipped: runs.filter((run) => run.outcome === 'skipped').length },
+  ];
   const summary: ReproduceSummary = {
     preset: parsed.preset,
     figure: parsed.figure,
     out,
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
-    seconds: (finished.getTime() - started.getTime()) / 1000,
-    runs: result.runs.map((run) => ({ id: run.id, runJson: run.runJson, outcome: run.outcome, roles: run.roles, ...(run.error === undefined ? {} : { error: run.error }) })),
+    seconds,
+    totalSeconds: invocations.reduce((total, invocation) => total + invocation.seconds, 0),
+    invocations,
+    runs,
   };
+  // Written before the report so the report can state the reproduction's wall time.
+  const summaryPath = join(out, 'reproduce.json');
+  await writeFileAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   if (parsed.report) {
     const report: ReportResult = await runReport({ dir: out }, output);
     summary.report = { markdown: report.markdownPath, html: report.htmlPath };
+    await writeFileAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   }
-  await writeFileAtomic(join(out, 'reproduce.json'), `${JSON.stringify(summary, null, 2)}\n`);
   return summary;
+}
+
+/** Earlier invocations of the same preset and figure into this folder (none when absent or different). */
+async function readPreviousSummary(path: string, preset: string, figure: string): Promise<ReproduceSummary['invocations']> {
+  try {
+    const previous = JSON.parse(await readFile(path, 'utf8')) as Partial<ReproduceSummary>;
+    if (previous.preset !== preset || previous.figure !== figure || !Array.isArray(previous.invocations)) return [];
+    return previous.invocations;
+  } catch {
+    return [];
+  }
 }
 
 /** `apb reproduce`. */
@@ -157,7 +185,7 @@ Examples:
       } else {
         const c = colors(output.interactive);
         const notDone = summary.runs.filter((run) => run.outcome !== 'complete' && run.outcome !== 'skipped');
-        output.log(`${c.bold('apb reproduce')}: ${summary.runs.length} runs (${summary.runs.filter((r) => r.outcome === 'skipped').length} already done), ${notDone.length} not complete, ${summary.seconds.toFixed(0)} s`);
+        output.log(`${c.bold('apb reproduce')}: ${summary.runs.length} runs (${summary.runs.filter((r) => r.outcome === 'skipped').length} already done), ${notDone.length} not complete, ${summary.seconds.toFixed(0)} s (${summary.totalSeconds.toFixed(0)} s over ${summary.invocations.length} invocations)`);
         for (const run of notDone) output.log(c.red(`  ${run.id}: ${run.outcome}${run.error === undefined ? '' : ` (${run.error})`}`));
         if (summary.report !== undefined) output.log(`report: ${summary.report.markdown}\n        ${summary.report.html}`);
       }

@@ -51,6 +51,26 @@ describe('buildReportData', () => {
     expect(data.figure3b.find((p) => p.dataset === 'mnist' && p.x === 0)?.ours.value).toBe(0.6);
   });
 
+  it('takes Figure 3a from the eps sweep of the clean APB model and keeps it out of Figure 2 and the costs', async () => {
+    const base = { dataset: 'mnist', scenario: 'clean', model: 'lenet-apb', clean: 0.9 } as const;
+    const training = { path: 'mnist-clean-apb-naive-s1/run.json', record: fixtureRecord({ ...base, fgsm: { '0.3': 0.5 } }) };
+    const sweepRecord = { ...fixtureRecord({ ...base, fgsm: { '0.1': 0.8, '0.3': 0.4 } }), evaluatedFrom: 'mnist-clean-apb-naive-s1' };
+    const sweep = { path: 'mnist-clean-apb-naive-s1-fgsm-sweep/run.json', record: sweepRecord };
+    const data = buildReportData([training, sweep], await loadPaperResults());
+    expect(data.figure2.find((r) => r.dataset === 'mnist' && r.scenario === 'clean' && r.model === 'apb')?.fgsm).toEqual({ value: 0.5, runs: 1 });
+    expect(data.figure3a.find((p) => p.dataset === 'mnist' && p.x === 0.3)?.ours).toEqual({ value: 0.4, runs: 1 });
+    expect(data.cost).toHaveLength(1);
+    expect(data.robustness).toHaveLength(2);
+  });
+
+  it('leaves source models under sources/ out of every table', async () => {
+    const source = { path: 'sources/mnist-clean-classical-s1001-e1-nall/run.json', record: fixtureRecord({ dataset: 'mnist', scenario: 'clean', model: 'lenet', clean: 0.97, fgsm: {}, seed: 1001 }) };
+    const data = buildReportData([...found(), source], await loadPaperResults());
+    expect(data.figure2.find((r) => r.dataset === 'mnist' && r.scenario === 'clean' && r.model === 'classical')?.clean.runs).toBe(1);
+    expect(data.robustness.some((r) => r.path.startsWith('sources/'))).toBe(false);
+    expect(data.provenance.at(-1)).toBe('Runs: 14 found, 14 complete; 1 source models (transfer surrogate, precomputed-example victim) left out of the tables.');
+  });
+
   it('keeps interrupted and failed runs out of the tables but lists them', async () => {
     const data = buildReportData(found([{ dataset: 'mnist', scenario: 'clean', model: 'lenet', clean: 0.5, fgsm: {}, status: 'failed' }]), await loadPaperResults());
     expect(data.complete).toHaveLength(0);

@@ -99,6 +99,15 @@ export interface ReportData {
   tolerance: number;
 }
 
+/** What `apb reproduce` recorded about the reproduction in the report's folder (`reproduce.json`). */
+export interface ReproductionInfo {
+  preset: string;
+  figure: string;
+  /** Wall time of every invocation, summed. */
+  totalSeconds: number;
+  invocations: unknown[];
+}
+
 /** Differences larger than this (absolute, in accuracy) are listed as disagreements. */
 export const DISAGREEMENT_TOLERANCE = 0.05;
 
@@ -146,6 +155,16 @@ function tableEps(record: RunRecord): number | null {
   return all.length === 0 ? null : Math.max(...all);
 }
 
+/** Source models (the transfer attack's surrogate, the precomputed examples' victim) live under `sources/`. */
+function isSourceRun(run: FoundRun): boolean {
+  return run.path.split(/[\\/]/).slice(0, -1).includes('sources');
+}
+
+/** A record written by re-evaluating a trained model (it names the run it was evaluated from). */
+function isReEvaluation(record: RunRecord): boolean {
+  return typeof (record as RunRecord & { evaluatedFrom?: unknown }).evaluatedFrom === 'string';
+}
+
 function provenance(complete: RunRecord[], found: FoundRun[]): string[] {
   const lines: string[] = [];
   const presets = [...new Set(complete.map((r) => r.config.preset ?? 'none (single runs)'))];
@@ -158,20 +177,27 @@ function provenance(complete: RunRecord[], found: FoundRun[]): string[] {
   if (sources.length > 0) lines.push(`Adversarial training examples: ${sources.join(', ')}.`);
   const backends = [...new Set(complete.map((r) => `${r.backend.name} (${r.backend.threads} threads)`))];
   lines.push(`Backend: ${backends.join(', ')}; machine: ${[...new Set(complete.map((r) => `${r.machine.cpuModel}, ${r.machine.cpus} cpus`))].join('; ')}.`);
-  lines.push(`Runs: ${found.length} found, ${complete.length} complete.`);
+  const sourceCount = found.filter(isSourceRun).length;
+  lines.push(`Runs: ${found.length - sourceCount} found, ${complete.length} complete${sourceCount > 0 ? `; ${sourceCount} source models (transfer surrogate, precomputed-example victim) left out of the tables` : ''}.`);
   return lines;
 }
 
 /** Turns validated runs and the paper's numbers into the rows of every table and chart. */
-export function buildReportData(runs: FoundRun[], paper: PaperResults, now = new Date()): ReportData {
-  const complete = runs.filter((run) => run.record.status === 'complete').map((run) => run.record);
+export function buildReportData(runs: FoundRun[], paper: PaperResults, options: { now?: Date; reproduction?: ReproductionInfo | undefined } = {}): ReportData {
+  const now = options.now ?? new Date();
+  const completeRuns = runs.filter((run) => run.record.status === 'complete' && !isSourceRun(run));
+  const complete = completeRuns.map((run) => run.record);
   const incomplete = runs.filter((run) => run.record.status !== 'complete');
+  // Training runs: one per trained model. Re-evaluations (Figure 3a's eps sweep) reuse a trained
+  // model and its history, so counting them here would average a model with itself.
+  const trained = complete.filter((r) => !isReEvaluation(r));
+  const sweeps = complete.filter(isReEvaluation);
 
   const figure2: Figure2Row[] = [];
   for (const dataset of PAPER_DATASETS) {
     for (const scenario of PAPER_SCENARIOS) {
       for (const model of ['classical', 'apb'] as const) {
-        const matching = complete.filter(
+        const matching = trained.filter(
           (r) => r.config.dataset === dataset && r.config.scenario === scenario && isStandard(r) && figure2Model(r) === model,
         );
         const cell = paper.figure2[dataset][scenario][model];
@@ -190,9 +216,10 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, now = new
 
   const figure3a: CurvePoint[] = [];
   for (const dataset of PAPER_DATASETS) {
-    const apbClean = complete.filter(
-      (r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && figure2Model(r) === 'apb',
-    );
+    const isApbClean = (r: RunRecord): boolean => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && figure2Model(r) === 'apb';
+    // The eps sweep of the clean APB model when there is one, else the training runs' own evaluation.
+    const swept = sweeps.filter(isApbClean);
+    const apbClean = swept.length > 0 ? swept : trained.filter(isApbClean);
     paper.figure3a.eps.forEach((eps, index) => {
       const ours = mean(apbClean.map((r) => attackAccuracy(r, 'fgsm', eps)));
       figure3a.push({ dataset, x: eps, paper: paper.figure3a[dataset][index] ?? null, ours });
@@ -201,7 +228,7 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, now = new
 
   const figure3b: CurvePoint[] = [];
   for (const dataset of PAPER_DATASETS) {
-    const apbClean = complete.filter(
+    const apbClean = trained.filter(
       (r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && r.config.model === 'lenet-apb',
     );
     paper.figure3b.memories.forEach((memories, index) => {
@@ -211,9 +238,7 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, now = new
     });
   }
 
-  const robustness: RobustnessRow[] = runs
-    .filter((run) => run.record.status === 'complete')
-    .map(({ record, path }) => {
+  const robustness: RobustnessRow[] = completeRuns.map(({ record, path }) => {
       const eps = tableEps(record);
       const at = (family: string): number | null => (eps === null ? null : attackAccuracy(record, family, eps));
       const worst = eps === null ? undefined : record.evaluation?.worstCase.find((w) => Math.abs(w.eps - eps) < EPS_MATCH);
@@ -230,7 +255,7 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, now = new
         noise: at('noise'),
         worstCase: worst?.accuracy ?? null,
       };
-    });
+  });
 
   const diagnostics: DiagnosticsRow[] = complete
     .filter((r) => r.evaluation !== undefined)
@@ -244,7 +269,7 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, now = new
       };
     });
 
-  const cost: CostRow[] = complete.map((r) => ({
+  const cost: CostRow[] = trained.map((r) => ({
     id: r.id,
     dataset: r.config.dataset,
     epochs: r.history.length,
@@ -257,10 +282,10 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, now = new
 
   const costRatios: CostRatio[] = [];
   for (const dataset of PAPER_DATASETS) {
-    const apb = complete.find((r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && figure2Model(r) === 'apb');
+    const apb = trained.find((r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && figure2Model(r) === 'apb');
     if (apb === undefined || apb.history.length === 0) continue;
     for (const scenario of ['mixed', 'adversarial'] as const) {
-      const versus = complete.find(
+      const versus = trained.find(
         (r) => r.config.dataset === dataset && r.config.scenario === scenario && isStandard(r) && r.config.model === 'lenet' && r.config.adversarialSource === 'online',
       );
       if (versus === undefined || versus.history.length === 0) continue;
@@ -293,7 +318,12 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, now = new
     runs,
     complete,
     incomplete,
-    provenance: provenance(complete, runs),
+    provenance: [
+      ...(options.reproduction === undefined
+        ? []
+        : [`apb reproduce --preset ${options.reproduction.preset} --figure ${options.reproduction.figure}: ${(options.reproduction.totalSeconds / 60).toFixed(1)} minutes of wall time over ${options.reproduction.invocations.length} invocation(s).`]),
+      ...provenance(complete, runs),
+    ],
     figure2,
     figure3a,
     figure3b,
