@@ -20,7 +20,12 @@ export const datasetsOptionsSchema = z.strictObject({
 export type DatasetsCommandOptions = z.input<typeof datasetsOptionsSchema>;
 
 /** Runs `list`, `verify` or `fetch` through `@apb/datasets`, with a download bar for `fetch`. */
-export async function runDatasetsCommand(options: DatasetsCommandOptions, output: Output = silentOutput): Promise<DatasetsReport> {
+export async function runDatasetsCommand(
+  options: DatasetsCommandOptions,
+  output: Output = silentOutput,
+  /** Where else to look (tests pin these so the machine's own data does not leak in). */
+  locations: { env?: Record<string, string | undefined>; systemDir?: string } = {},
+): Promise<DatasetsReport> {
   const parsed = datasetsOptionsSchema.parse(options);
   const { runDatasets } = await import('@apb/datasets');
   let bar: ReturnType<typeof createProgress> | undefined;
@@ -32,6 +37,7 @@ export async function runDatasetsCommand(options: DatasetsCommandOptions, output
       ...(parsed.dataDir !== undefined ? { dataDir: parsed.dataDir } : {}),
       ...(parsed.cacheDir !== undefined ? { cacheDir: parsed.cacheDir } : {}),
       download: parsed.action === 'fetch',
+      ...locations,
       verbose: parsed.verbose,
       log: parsed.verbose ? output.info : () => undefined,
       onProgress: (progress) => {

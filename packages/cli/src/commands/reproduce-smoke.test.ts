@@ -18,7 +18,7 @@ describe.runIf(dataDir !== undefined)('apb reproduce --preset smoke, end to end'
   });
 
   it('trains every planned run, writes the report, and skips finished runs on restart', async () => {
-    const summary = await runReproduce({ preset: 'smoke', out: dir, backend: 'cpu' });
+    const summary = await runReproduce({ preset: 'smoke', out: dir });
     expect(summary.runs.length).toBeGreaterThan(0);
     expect(summary.runs.filter((run) => run.outcome !== 'complete')).toEqual([]);
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
@@ -26,7 +26,7 @@ describe.runIf(dataDir !== undefined)('apb reproduce --preset smoke, end to end'
     expect(markdown).toContain('Preset: smoke.');
     expect(JSON.parse(await readFile(join(dir, 'reproduce.json'), 'utf8'))).toMatchObject({ preset: 'smoke' });
 
-    const again = await runReproduce({ preset: 'smoke', out: dir, backend: 'cpu', report: false });
+    const again = await runReproduce({ preset: 'smoke', out: dir, report: false });
     expect(again.runs.every((run) => run.outcome === 'skipped')).toBe(true);
   }, 900_000);
 });

@@ -96,6 +96,7 @@ export function curveSpec(points: CurvePoint[], xTitle: string): TopLevelSpec {
       y: { field: 'accuracy', type: 'quantitative', ...ACCURACY_AXIS },
       color: { field: 'dataset', type: 'nominal' },
       strokeDash: { field: 'source', type: 'nominal', sort: ['ours', 'paper'] },
+      shape: { field: 'source', type: 'nominal', sort: ['ours', 'paper'] },
     },
   };
 }

@@ -60,7 +60,8 @@ describe('buildReportData', () => {
     expect(data.figure2.find((r) => r.dataset === 'mnist' && r.scenario === 'clean' && r.model === 'apb')?.fgsm).toEqual({ value: 0.5, runs: 1 });
     expect(data.figure3a.find((p) => p.dataset === 'mnist' && p.x === 0.3)?.ours).toEqual({ value: 0.4, runs: 1 });
     expect(data.cost).toHaveLength(1);
-    expect(data.robustness).toHaveLength(2);
+    expect(data.robustness).toHaveLength(1);
+    expect(data.diagnostics).toHaveLength(1);
   });
 
   it('leaves source models under sources/ out of every table', async () => {

@@ -238,7 +238,8 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, options: 
     });
   }
 
-  const robustness: RobustnessRow[] = completeRuns.map(({ record, path }) => {
+  // Re-evaluations repeat a trained model's id and numbers; Figure 3a shows them.
+  const robustness: RobustnessRow[] = completeRuns.filter((run) => !isReEvaluation(run.record)).map(({ record, path }) => {
       const eps = tableEps(record);
       const at = (family: string): number | null => (eps === null ? null : attackAccuracy(record, family, eps));
       const worst = eps === null ? undefined : record.evaluation?.worstCase.find((w) => Math.abs(w.eps - eps) < EPS_MATCH);
@@ -257,7 +258,7 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, options: 
       };
   });
 
-  const diagnostics: DiagnosticsRow[] = complete
+  const diagnostics: DiagnosticsRow[] = trained
     .filter((r) => r.evaluation !== undefined)
     .map((r) => {
       const flags = r.evaluation?.diagnostics ?? [];
