@@ -38,7 +38,10 @@ export async function writeCheckpoint(runDirectory: string, model: tfl.LayersMod
   await writeDirectoryAtomic(join(root, name), async (directory) => {
     await saveModel(model, directory);
     // Adam's step count and moments, so that a resumed run continues exactly where it stopped.
-    const encoded = await tf.io.encodeWeights(await optimizer.getWeights());
+    const weights = await optimizer.getWeights();
+    const encoded = await tf.io.encodeWeights(weights);
+    // getWeights makes a fresh scalar for the step count; the moments are the optimizer's own.
+    tf.dispose(weights.filter((weight) => weight.name === 'iter').map((weight) => weight.tensor));
     await writeFile(join(directory, OPTIMIZER_WEIGHTS), new Uint8Array(tf.io.CompositeArrayBuffer.join(encoded.data)));
     await writeFile(join(directory, OPTIMIZER_SPECS), JSON.stringify(encoded.specs));
     await writeFile(join(directory, STATE), `${JSON.stringify(state, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { initBackend } from '@apb/backend';
+import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,7 +41,9 @@ describe('resume', () => {
       // Stop in the middle of the second epoch (after its first of three batches).
       if (event.type === 'batch' && event.epoch === 2 && event.batch === 1) controller.abort();
     };
+    const before = tf.memory().numTensors;
     const interrupted = await trainRun(config(), { outDir: interruptedDir, signal: controller.signal, onProgress });
+    expect(tf.memory().numTensors).toBe(before);
     expect(interrupted.status).toBe('interrupted');
     expect(interrupted.history.map((entry) => entry.epoch)).toEqual([1]);
     expect((await readRunRecord(join(interruptedDir, 'run.json'))).status).toBe('interrupted');
@@ -52,10 +55,12 @@ describe('resume', () => {
       resume: true,
       onProgress: (event) => event.type === 'epoch' && epochsSeen.push(event.entry.epoch),
     });
+    expect(tf.memory().numTensors).toBe(before);
     expect(epochsSeen).toEqual([2, 3]);
     expect(resumed.status).toBe('complete');
     expect(resumed.config).toEqual(interrupted.config);
     expect(resumed.createdAt).toBe(interrupted.createdAt);
+    expect(resumed.cost.seconds).toBeGreaterThan(interrupted.cost.seconds);
     expect(resumed.history.map((entry) => entry.epoch)).toEqual([1, 2, 3]);
     expect(resumed.history[0]).toEqual(interrupted.history[0]);
 

@@ -1,4 +1,5 @@
 import { initBackend } from '@apb/backend';
+import * as tf from '@tensorflow/tfjs-core';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -70,7 +71,9 @@ describe('runReproduction', () => {
       dependsOn: [train.id],
       roles: ['figure-3a'],
     };
+    const before = tf.memory().numTensors;
     const summary = await runReproduction({ specs: [train, sweep], outDir, jobs: 1 });
+    expect(tf.memory().numTensors).toBe(before);
     expect(summary.runs.map((run) => run.outcome)).toEqual(['complete', 'complete']);
     const trained = await readRunRecord(join(outDir, train.id, 'run.json'));
     const evaluated = await readRunRecord(join(outDir, sweep.id, 'run.json'));
@@ -78,6 +81,22 @@ describe('runReproduction', () => {
     expect(evaluated.evaluation!.clean).toEqual(trained.evaluation!.clean);
     expect(evaluated.history).toEqual(trained.history);
     expect(evaluated).toMatchObject({ evaluatedFrom: train.id });
+  });
+
+  it('stops at an abort signal, leaving the running spec interrupted and the rest not started', async () => {
+    const outDir = join(root, 'aborted');
+    const controller = new AbortController();
+    const specs = [trainSpec({ seed: 11, epochs: 2 }), trainSpec({ seed: 12 })];
+    const summary = await runReproduction({
+      specs,
+      outDir,
+      signal: controller.signal,
+      onProgress: (event) => event.type === 'run' && event.event.type === 'batch' && controller.abort(),
+    });
+    expect(summary.runs.map((run) => run.outcome)).toEqual(['interrupted', 'pending']);
+    expect((await readRunRecord(summary.runs[0]!.runJson)).status).toBe('interrupted');
+    const resumed = await runReproduction({ specs, outDir });
+    expect(resumed.runs.map((run) => run.outcome)).toEqual(['complete', 'complete']);
   });
 
   it('marks runs whose dependency failed as blocked and goes on with the others', async () => {

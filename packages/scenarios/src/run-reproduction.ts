@@ -11,8 +11,11 @@ import type { TrainConfigInput } from './train-config.js';
 import type { TrainProgress } from './train-run.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
-/** How one spec of a reproduction ended. `skipped`: already complete; `blocked`: a dependency did not complete. */
-export type SpecOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'blocked';
+/**
+ * How one spec of a reproduction ended. `skipped`: already complete; `blocked`: a dependency did
+ * not complete; `pending`: not started because the reproduction was stopped.
+ */
+export type SpecOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'blocked' | 'pending';
 
 /** Progress of a reproduction: specs starting and ending, and the current spec's training progress. */
 export type ReproductionProgress =
@@ -124,7 +127,7 @@ export async function runReproduction(options: ReproductionOptions): Promise<Rep
   const summary: ReproductionSummary = {
     outDir: options.outDir,
     runs: specs.map((spec) => {
-      const result = outcomes.get(spec.id) ?? { outcome: 'interrupted' as const };
+      const result = outcomes.get(spec.id) ?? { outcome: 'pending' as const };
       return { id: spec.id, runJson: join(options.outDir, spec.id, 'run.json'), roles: spec.roles, ...result };
     }),
     seconds: (performance.now() - started) / 1000,

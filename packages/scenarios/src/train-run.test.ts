@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadModel } from '@apb/layers';
 import { readRunRecord } from './run-record-io.js';
 import { writeSyntheticDataset } from './testing-internal/synthetic-data.js';
 import { trainRun } from './train-run.js';
@@ -49,7 +50,24 @@ describe('trainRun', () => {
     expect(record.cost.backwardPasses).toBe(4);
     expect(await readRunRecord(join(outDir, 'run.json'))).toEqual(record);
     expect((await readdir(join(outDir, 'model'))).sort()).toEqual(['model.json', 'weights.bin']);
+    expect((await readdir(join(outDir, 'model-folded'))).sort()).toEqual(['model.json', 'weights.bin']);
     expect(await readdir(join(outDir, 'checkpoints'))).toEqual(['epoch-0002']);
+  });
+
+  it('writes a folded copy of an APB model that predicts exactly what the APB model predicts', async () => {
+    const outDir = join(root, 'apb');
+    await trainRun(tiny({ model: 'lenet-apb' }), { outDir });
+    const apb = await loadModel(join(outDir, 'model'));
+    const folded = await loadModel(join(outDir, 'model-folded'));
+    const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 1);
+    const [a, b] = [apb.predict(x) as tf.Tensor, folded.predict(x) as tf.Tensor];
+    expect(folded.layers.map((layer) => layer.getClassName())).not.toContain('DenseApb');
+    const difference = tf.max(tf.abs(tf.sub(a, b)));
+    expect((await difference.data())[0]).toBeLessThan(1e-4);
+    difference.dispose();
+    tf.dispose([x, a, b]);
+    apb.dispose();
+    folded.dispose();
   });
 
   it('refuses to overwrite a folder that holds a run unless asked to resume', async () => {

@@ -93,7 +93,9 @@ export async function trainRun(input: TrainConfigInput, options: TrainRunOptions
   let history: HistoryEntry[] = checkpoint?.state.history ?? [];
   let trainSeconds = checkpoint?.state.trainSeconds ?? 0;
   let passes = { forward: checkpoint?.state.forwardPasses ?? 0, backward: checkpoint?.state.backwardPasses ?? 0 };
-  const base = { config, outDir, createdAt, backend, started };
+  // Wall time spent by earlier, interrupted invocations of this run.
+  const priorSeconds = existing?.status === 'interrupted' ? existing.cost.seconds : 0;
+  const base = { config, outDir, createdAt, backend, started, priorSeconds };
   const record = (status: RunRecord['status'], extra: { evaluation?: EvaluationRecord; evalSeconds?: number; error?: string } = {}) =>
     buildRecord({ ...base, status, history, trainSeconds, passes, ...extra });
 
@@ -154,13 +156,12 @@ export async function trainRun(input: TrainConfigInput, options: TrainRunOptions
 
     onProgress?.({ type: 'phase', phase: 'save' });
     await writeDirectoryAtomic(join(outDir, 'model'), (directory) => saveModel(model, directory));
+    // A classical LeNet is already made of plain layers: its folded form is the model itself.
     const folded = foldModel(model, config);
-    if (folded) {
-      try {
-        await writeDirectoryAtomic(join(outDir, 'model-folded'), (directory) => saveModel(folded, directory));
-      } finally {
-        folded.dispose();
-      }
+    try {
+      await writeDirectoryAtomic(join(outDir, 'model-folded'), (directory) => saveModel(folded ?? model, directory));
+    } finally {
+      folded?.dispose();
     }
     return await finish(runJson, record('complete', { evaluation: evaluated.evaluation, evalSeconds: evaluated.seconds }));
   } finally {
@@ -282,6 +283,7 @@ function buildRecord(parts: {
   createdAt: string;
   backend: BackendSummary;
   started: number;
+  priorSeconds: number;
   status: RunRecord['status'];
   history: HistoryEntry[];
   trainSeconds: number;
@@ -305,7 +307,7 @@ function buildRecord(parts: {
     machine: machineInfo(),
     history: parts.history,
     cost: {
-      seconds: (performance.now() - parts.started) / 1000,
+      seconds: parts.priorSeconds + (performance.now() - parts.started) / 1000,
       trainSeconds: parts.trainSeconds,
       evalSeconds: parts.evalSeconds ?? 0,
       imagesPerSecond: epochSeconds > 0 ? imagesTrained / epochSeconds : 0,
