@@ -45,3 +45,10 @@ export {
   type SpecOutcome,
 } from './run-reproduction.js';
 export { machineInfo, packageVersions, type MachineInfo } from './environment.js';
+export {
+  measureTrainingCost,
+  type MeasuredEpoch,
+  type MeasureTrainingCostOptions,
+  type TrainingCost,
+} from './measure-training-cost.js';
+export { interruptSignal, type InterruptSignal } from './interrupt-signal.js';
