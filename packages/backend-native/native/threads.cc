@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
@@ -21,6 +22,14 @@
 namespace apb {
 
 namespace {
+
+inline void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
 
 class Pool {
  public:
@@ -55,6 +64,7 @@ class Pool {
       completed_.store(0, std::memory_order_relaxed);
       generation = ++generation_;
       state_.store(generation << 32, std::memory_order_release);
+      published_.store(generation, std::memory_order_release);
     }
     wake_.notify_all();
     work(generation, 0, &fn, chunks);
@@ -82,6 +92,12 @@ class Pool {
     omp_set_num_threads(1);
     uint64_t seen = 0;
     for (;;) {
+      // Kernels of a training step come a few microseconds apart: spin briefly before sleeping,
+      // since a futex wake-up costs more than most chunks take.
+      const auto spinUntil = std::chrono::steady_clock::now() + std::chrono::microseconds(50);
+      while (published_.load(std::memory_order_acquire) == seen && std::chrono::steady_clock::now() < spinUntil) {
+        cpuRelax();
+      }
       uint64_t generation;
       const ChunkFn* job;
       int64_t chunks;
@@ -106,6 +122,7 @@ class Pool {
   const ChunkFn* job_ = nullptr;
   int64_t chunks_ = 0;
   std::atomic<uint64_t> state_{0};
+  std::atomic<uint64_t> published_{0};
   std::atomic<int64_t> completed_{0};
 };
 
