@@ -135,6 +135,14 @@ describe('evaluateRobustness', () => {
     expect(byFlag['zero-input-gradient']?.values.share).toBeGreaterThan(0.5);
   });
 
+  it('does not count random noise as label leaking', async () => {
+    // Noise can fix a clean mistake by chance; only attacks that use the label can leak it.
+    const evaluation = await evaluateRobustness(model, data, [new RandomNoise()], { epsilons: [0.1], diagnosticsSubset: 10 });
+    const leak = evaluation.diagnostics.find((d) => d.flag === 'adversarial-above-clean');
+    expect(leak?.raised).toBe(false);
+    expect(leak?.detail).toMatch(/^Not checked/);
+  });
+
   it('leaks no tensors', async () => {
     const run = () =>
       evaluateRobustness(model, data, [new LinfFgsm(), new LinfSquare({ queries: 5 })], {
