@@ -1,3 +1,4 @@
+import { ApbError } from '@apb/backend';
 import { createAttack, evaluateRobustness, type Attack, type RobustnessProgress } from '@apb/attacks';
 import { toFloat32 } from '@apb/datasets';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -31,7 +32,12 @@ export function attacksForPlan(plan: EvaluationPlan, seed: number, transferSourc
       case 'noise':
         return createAttack('noise', { seed });
       case 'transfer':
-        if (!transferSource) throw new Error('evaluateModel: the plan has transfer but no transferSource was given');
+        if (!transferSource) {
+          throw new ApbError('The evaluation plan has the transfer attack but no source model was given.', {
+            code: 'TRANSFER_SOURCE_MISSING',
+            suggestion: 'Pass transferSource (a classical LeNet trained with another seed), or drop transfer from the attacks.',
+          });
+        }
         // The surrogate is attacked white-box with the same PGD the target faces.
         return createAttack('transfer', { source: transferSource, attack: 'pgd', attackParams: { steps: plan.pgdSteps, seed } });
     }
