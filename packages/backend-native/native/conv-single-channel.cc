@@ -30,79 +30,128 @@ bool singleChannelDirect(const ConvGeometry& g) {
   return g.inC == 1 && g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1 && g.outW > 0;
 }
 
+// Vector width (floats) of the register-blocked loops and output channels per block: an 8 x 16
+// accumulator tile stays in registers while the filter taps stream past it.
+constexpr int kLanes = 16;
+constexpr int kChannelBlock = 8;
+
+// One image copied into a zero-bordered buffer, so the inner loops need no bounds checks; rows
+// are padded to whole vectors (plus the filter width) so the last vector may read past the end.
+struct PaddedImage {
+  int rows;
+  int stride;
+};
+
+PaddedImage paddedLayout(const ConvGeometry& g) {
+  const int blocks = (g.outW + kLanes - 1) / kLanes;
+  return {g.outH + g.filterH - 1, blocks * kLanes + g.filterW - 1};
+}
+
+void padImage(const ConvGeometry& g, const PaddedImage& layout, const float* image, float* padded) {
+  std::fill(padded, padded + static_cast<int64_t>(layout.rows) * layout.stride, 0.f);
+  for (int py = 0; py < layout.rows; ++py) {
+    const int iy = py - g.padTop;
+    if (iy < 0 || iy >= g.inH) continue;
+    for (int px = 0; px < layout.stride; ++px) {
+      const int ix = px - g.padLeft;
+      if (ix >= 0 && ix < g.inW) padded[static_cast<int64_t>(py) * layout.stride + px] = image[static_cast<int64_t>(iy) * g.inW + ix];
+    }
+  }
+}
+
 void conv2dForwardSingleChannel(const ConvGeometry& g, const float* x, const float* w, const float* bias,
                                 int64_t biasSize, Activation act, float* y) {
-  const int64_t rows = static_cast<int64_t>(g.batch) * g.outH;
   const int oc = g.outC;
-  parallelFor(rows, 8, [&](int64_t begin, int64_t end) {
-    float* acc = scratch(static_cast<size_t>(oc) * g.outW).data();
-    for (int64_t r = begin; r < end; ++r) {
-      const int64_t b = r / g.outH;
-      const int oy = static_cast<int>(r % g.outH);
-      std::fill(acc, acc + static_cast<int64_t>(oc) * g.outW, 0.f);
-      for (int ky = 0; ky < g.filterH; ++ky) {
-        const int iy = oy - g.padTop + ky;
-        if (iy < 0 || iy >= g.inH) continue;
-        const float* xrow = x + (b * g.inH + iy) * g.inW;
-        for (int kx = 0; kx < g.filterW; ++kx) {
-          int lo, hi;
-          columnRange(g, kx, &lo, &hi);
-          const float* xs = xrow + (kx - g.padLeft);
-          const float* wk = w + static_cast<int64_t>(ky * g.filterW + kx) * oc;
-          for (int o = 0; o < oc; ++o) {
-            const float wv = wk[o];
-            float* a = acc + static_cast<int64_t>(o) * g.outW;
+  const int ocPadded = (oc + kChannelBlock - 1) / kChannelBlock * kChannelBlock;
+  const int taps = g.filterH * g.filterW;
+  // Filter with output channels padded to whole blocks (zeros), so tiles need no tail case.
+  std::vector<float> wPadded(static_cast<size_t>(taps) * ocPadded, 0.f);
+  for (int t = 0; t < taps; ++t) {
+    for (int o = 0; o < oc; ++o) wPadded[static_cast<size_t>(t) * ocPadded + o] = w[static_cast<int64_t>(t) * oc + o];
+  }
+  const PaddedImage layout = paddedLayout(g);
+  parallelFor(g.batch, 1, [&](int64_t begin, int64_t end) {
+    float* padded = scratch(static_cast<size_t>(layout.rows) * layout.stride).data();
+    for (int64_t b = begin; b < end; ++b) {
+      padImage(g, layout, x + b * g.inH * g.inW, padded);
+      for (int oy = 0; oy < g.outH; ++oy) {
+        float* out = y + ((b * g.outH + oy) * g.outW) * oc;
+        for (int ox0 = 0; ox0 < g.outW; ox0 += kLanes) {
+          const int lanes = std::min(kLanes, g.outW - ox0);
+          for (int o0 = 0; o0 < oc; o0 += kChannelBlock) {
+            float acc[kChannelBlock][kLanes] = {};
+            for (int ky = 0; ky < g.filterH; ++ky) {
+              const float* xrow = padded + static_cast<int64_t>(oy + ky) * layout.stride + ox0;
+              for (int kx = 0; kx < g.filterW; ++kx) {
+                const float* xs = xrow + kx;
+                const float* wk = wPadded.data() + static_cast<int64_t>(ky * g.filterW + kx) * ocPadded + o0;
+                for (int o = 0; o < kChannelBlock; ++o) {
+                  const float wv = wk[o];
 #pragma omp simd
-            for (int ox = lo; ox < hi; ++ox) a[ox] += wv * xs[ox];
+                  for (int v = 0; v < kLanes; ++v) acc[o][v] += wv * xs[v];
+                }
+              }
+            }
+            const int channels = std::min(kChannelBlock, oc - o0);
+            for (int v = 0; v < lanes; ++v) {
+              for (int o = 0; o < channels; ++o) out[static_cast<int64_t>(ox0 + v) * oc + o0 + o] = acc[o][v];
+            }
           }
         }
+        applyBiasActivation(out, g.outW, oc, bias, biasSize, act);
       }
-      float* out = y + r * g.outW * oc;
-      for (int ox = 0; ox < g.outW; ++ox) {
-        for (int o = 0; o < oc; ++o) out[static_cast<int64_t>(ox) * oc + o] = acc[static_cast<int64_t>(o) * g.outW + ox];
-      }
-      applyBiasActivation(out, g.outW, oc, bias, biasSize, act);
     }
   });
 }
 
 void conv2dBackpropFilterSingleChannel(const ConvGeometry& g, const float* x, const float* dy, float* dw) {
-  const int64_t rows = static_cast<int64_t>(g.batch) * g.outH;
   const int oc = g.outC;
-  const int64_t filterSize = static_cast<int64_t>(g.filterH) * g.filterW * oc;
+  const int taps = g.filterH * g.filterW;
+  const int64_t filterSize = static_cast<int64_t>(taps) * oc;
+  const int blocks = (g.outW + kLanes - 1) / kLanes;
+  const int dyStride = blocks * kLanes;
+  const PaddedImage layout = paddedLayout(g);
   const int team = threads();
-  // Per-thread partial sums in double: each filter entry sums batch x outH x outW products.
+  // Per-thread sums in double, flushed from per-image float vector accumulators.
   std::vector<double> partial(static_cast<size_t>(team) * filterSize, 0.0);
-  const int64_t rowsPerChunk = std::max<int64_t>(1, std::min<int64_t>(64, (rows + 4 * team - 1) / (4 * team)));
-  parallelChunks((rows + rowsPerChunk - 1) / rowsPerChunk, [&](int64_t chunk, int thread) {
+  parallelChunks(g.batch, [&](int64_t b, int thread) {
     double* mine = partial.data() + thread * filterSize;
-    float* dyT = scratch(static_cast<size_t>(oc) * g.outW).data();
-    const int64_t end = std::min(rows, (chunk + 1) * rowsPerChunk);
-    for (int64_t r = chunk * rowsPerChunk; r < end; ++r) {
-      const int64_t b = r / g.outH;
-      const int oy = static_cast<int>(r % g.outH);
-      const float* d = dy + r * g.outW * oc;
+    const size_t paddedSize = static_cast<size_t>(layout.rows) * layout.stride;
+    const size_t dySize = static_cast<size_t>(oc) * dyStride;
+    const size_t accSize = static_cast<size_t>(filterSize) * kLanes;
+    float* buffer = scratch(paddedSize + dySize + accSize).data();
+    float* padded = buffer;
+    float* dyT = buffer + paddedSize;
+    float* acc = dyT + dySize;
+    padImage(g, layout, x + b * g.inH * g.inW, padded);
+    std::fill(acc, acc + accSize, 0.f);
+    std::fill(dyT, dyT + dySize, 0.f);
+    for (int oy = 0; oy < g.outH; ++oy) {
+      // This row of dy as [channel][column], zero past the row so whole vectors can be used.
+      const float* d = dy + ((b * g.outH + oy) * g.outW) * oc;
       for (int ox = 0; ox < g.outW; ++ox) {
-        for (int o = 0; o < oc; ++o) dyT[static_cast<int64_t>(o) * g.outW + ox] = d[static_cast<int64_t>(ox) * oc + o];
+        for (int o = 0; o < oc; ++o) dyT[static_cast<int64_t>(o) * dyStride + ox] = d[static_cast<int64_t>(ox) * oc + o];
       }
       for (int ky = 0; ky < g.filterH; ++ky) {
-        const int iy = oy - g.padTop + ky;
-        if (iy < 0 || iy >= g.inH) continue;
-        const float* xrow = x + (b * g.inH + iy) * g.inW;
+        const float* xrow = padded + static_cast<int64_t>(oy + ky) * layout.stride;
         for (int kx = 0; kx < g.filterW; ++kx) {
-          int lo, hi;
-          columnRange(g, kx, &lo, &hi);
-          const float* xs = xrow + (kx - g.padLeft);
-          double* target = mine + static_cast<int64_t>(ky * g.filterW + kx) * oc;
+          float* a = acc + static_cast<int64_t>(ky * g.filterW + kx) * oc * kLanes;
           for (int o = 0; o < oc; ++o) {
-            const float* dt = dyT + static_cast<int64_t>(o) * g.outW;
-            float sum = 0.f;
-#pragma omp simd reduction(+ : sum)
-            for (int ox = lo; ox < hi; ++ox) sum += xs[ox] * dt[ox];
-            target[o] += sum;
+            const float* dt = dyT + static_cast<int64_t>(o) * dyStride;
+            float* ao = a + static_cast<int64_t>(o) * kLanes;
+            for (int ox0 = 0; ox0 < dyStride; ox0 += kLanes) {
+              const float* xs = xrow + ox0 + kx;
+#pragma omp simd
+              for (int v = 0; v < kLanes; ++v) ao[v] += xs[v] * dt[ox0 + v];
+            }
           }
         }
       }
+    }
+    for (int64_t i = 0; i < filterSize; ++i) {
+      float sum = 0.f;
+      for (int v = 0; v < kLanes; ++v) sum += acc[i * kLanes + v];
+      mine[i] += sum;
     }
   });
   for (int64_t i = 0; i < filterSize; ++i) {
