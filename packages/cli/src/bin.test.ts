@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { writeIdx } from '@apb/datasets';
+
 import { fixtureReproduction, writeFixtureRuns } from './testing-internal/fixtures.js';
 import { ourLines, runBin } from './testing-internal/run-bin.js';
 
@@ -88,4 +90,44 @@ describe('the apb binary', () => {
     const json = await runBin(['report', reportDir, '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ charts: ['figure-2', 'figure-3a', 'figure-3b'] });
   });
+});
+
+describe('apb train and apb eval on a folder of IDX files of your own', () => {
+  /** A seeded synthetic data set: class k lights up row band k, so a LeNet can learn it quickly. */
+  async function writeSyntheticDataset(folder: string, count: number, split: 'train' | 't10k'): Promise<void> {
+    const images = new Uint8Array(count * 28 * 28);
+    const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
+    labels.forEach((label, i) => {
+      for (let row = label * 2 + 4; row < label * 2 + 6; row++) images.fill(255, i * 784 + row * 28 + 4, i * 784 + row * 28 + 24);
+    });
+    await writeIdx(join(folder, `${split}-images-idx3-ubyte.gz`), { shape: [count, 28, 28], data: images });
+    await writeIdx(join(folder, `${split}-labels-idx1-ubyte.gz`), { shape: [count], data: labels });
+  }
+
+  it('trains, writes run.json and both model folders, and evaluates the saved model', async () => {
+    const data = join(dir, 'bands');
+    await writeSyntheticDataset(data, 200, 'train');
+    await writeSyntheticDataset(data, 40, 't10k');
+    const out = join(dir, 'bands-run');
+    const train = await runBin(
+      ['train', '--dataset', 'bands', '--dataset-dir', data, '--model', 'lenet-apb', '--epochs', '2', '--batch-size', '20', '--eval-attacks', 'fgsm', '--eval-diagnostics', 'false', '--backend', 'wasm', '--out', out, '--json'],
+      { timeoutMs: 120_000 },
+    );
+    expect(train.code, train.stderr).toBe(0);
+    const record = JSON.parse(train.stdout) as { status: string; config: { dataset: string; datasetDir: string }; history: unknown[]; evaluation: { clean: { accuracy: number; n: number } } };
+    expect(record).toMatchObject({ status: 'complete', config: { dataset: 'bands', datasetDir: data } });
+    expect(record.history).toHaveLength(2);
+    expect(record.evaluation.clean.n).toBe(40);
+    expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8'))).toEqual(record);
+    await readFile(join(out, 'model-folded', 'model.json'), 'utf8');
+
+    const evaluated = await runBin(['eval', '--model', out, '--data-dir', data, '--attacks', 'fgsm,noise', '--eps', '0.1', '--diagnostics-subset', '8', '--backend', 'wasm', '--json'], { timeoutMs: 120_000 });
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const result = JSON.parse(evaluated.stdout) as { dataset: string; evaluation: { clean: { accuracy: number; n: number }; attacks: { attack: string; eps: number }[] } };
+    expect(result.dataset).toBe('bands');
+    expect(result.evaluation.clean.n).toBe(40);
+    // Same model, same 40 images, inference only: eval's clean accuracy is train's.
+    expect(result.evaluation.clean.accuracy).toBe(record.evaluation.clean.accuracy);
+    expect(result.evaluation.attacks.map((a) => `${a.attack}@${a.eps}`)).toEqual(['fgsm@0.1', 'noise@0.1']);
+  }, 240_000);
 });
