@@ -19,6 +19,7 @@ export type SpecOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'b
 
 /** Progress of a reproduction: specs starting and ending, and the current spec's training progress. */
 export type ReproductionProgress =
+  /** `index` counts from 0 among the `total` specs this invocation has to run (skipped ones excluded). */
   | { type: 'start'; id: string; index: number; total: number }
   | { type: 'end'; id: string; outcome: SpecOutcome; error?: string }
   | { type: 'run'; id: string; event: TrainProgress };
@@ -94,7 +95,7 @@ export async function runReproduction(options: ReproductionOptions): Promise<Rep
   const settled = (id: string) => outcomes.get(id)?.outcome;
   const ready = (spec: RunSpec) => spec.dependsOn.every((id) => ['complete', 'skipped'].includes(settled(id) ?? (specs.some((s) => s.id === id) ? '' : 'complete')));
   const blocked = (spec: RunSpec) => spec.dependsOn.some((id) => ['failed', 'interrupted', 'blocked'].includes(settled(id) ?? ''));
-  let started_ = 0;
+  let startedCount = 0;
 
   const runner = jobs === 1 ? inProcessRunner(options) : await forkedRunner(Math.min(jobs, Math.max(pending.length, 1)), options);
   try {
@@ -108,7 +109,7 @@ export async function runReproduction(options: ReproductionOptions): Promise<Rep
       }
       const next = options.signal?.aborted ? undefined : pending.find((spec) => !outcomes.has(spec.id) && ready(spec) && !runner.busy(spec.id));
       if (next && runner.free()) {
-        emit({ type: 'start', id: next.id, index: ++started_, total: pending.length });
+        emit({ type: 'start', id: next.id, index: startedCount++, total: pending.length });
         const task: Promise<void> = runner.run(next).then((result) => {
           outcomes.set(next.id, result);
           emit({ type: 'end', id: next.id, ...result });
