@@ -30,6 +30,11 @@ export function projectLinf(x: tf.Tensor4D, x0: tf.Tensor4D, eps: number): tf.Te
   return tf.tidy(() => tf.clipByValue(tf.minimum(tf.maximum(x, tf.sub(x0, eps)), tf.add(x0, eps)), 0, 1) as tf.Tensor4D);
 }
 
+/** `bool` per example: true where `model` predicts `targets` on `x` (success of a targeted attack). */
+export function hitsTarget(model: Classifier, x: tf.Tensor4D, targets: tf.Tensor1D): tf.Tensor1D {
+  return tf.tidy(() => tf.equal(tf.argMax(logitsOf(model, x), -1), tf.cast(targets, 'int32')));
+}
+
 /** `bool` per example: true where `model` does not predict `labels` on `x`. */
 export function misclassified(model: Classifier, x: tf.Tensor4D, labels: tf.Tensor1D): tf.Tensor1D {
   return tf.tidy(() => tf.notEqual(tf.argMax(logitsOf(model, x), -1), tf.cast(labels, 'int32')));
@@ -45,11 +50,20 @@ export abstract class Attack {
   abstract readonly name: string;
   /** Resolved hyper-parameters, JSON-serialisable, for reports and `run.json`. */
   abstract readonly params: Record<string, unknown>;
+  /**
+   * Targeted mode: `labels` passed to {@link run} and {@link craft} are then the classes to reach,
+   * and success means the model predicts them. Default false (untargeted).
+   */
+  readonly targeted: boolean;
+
+  protected constructor(targeted = false) {
+    this.targeted = targeted;
+  }
 
   /**
-   * Attacks `images` (`[n, h, w, c]` in [0, 1]) with true `labels` (`int32`, `[n]`) once per
-   * epsilon. Returns, per epsilon, raw and clipped adversarials and a success mask; the caller
-   * disposes them.
+   * Attacks `images` (`[n, h, w, c]` in [0, 1]) with true `labels` (`int32`, `[n]`; the target
+   * classes in targeted mode) once per epsilon. Returns, per epsilon, raw and clipped adversarials
+   * and a success mask; the caller disposes them.
    */
   async run(
     model: Classifier,
@@ -64,7 +78,8 @@ export abstract class Attack {
       const output = tf.tidy(() => {
         const raw = eps === 0 ? tf.clone(images) : this.perturb(model, images, labels, eps);
         const clipped = projectLinf(raw, images, eps);
-        return { raw, clipped, success: misclassified(model, clipped, labels) };
+        const success = this.targeted ? hitsTarget(model, clipped, labels) : misclassified(model, clipped, labels);
+        return { raw, clipped, success };
       });
       outputs.push({ eps, ...output });
       // Long evaluations stay responsive (progress bars, signals) between epsilons.

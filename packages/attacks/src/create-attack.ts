@@ -15,10 +15,10 @@ export const ATTACK_NAMES = ['fgsm', 'pgd', 'fgsm-rs', 'square', 'noise', 'trans
 export type AttackName = (typeof ATTACK_NAMES)[number];
 
 const KNOWN_PARAMS: Record<AttackName, readonly string[]> = {
-  fgsm: ['loss'],
-  pgd: ['steps', 'stepSize', 'randomStart', 'restarts', 'loss', 'seed'],
-  'fgsm-rs': ['alpha', 'seed'],
-  square: ['queries', 'pInit', 'seed'],
+  fgsm: ['loss', 'targeted'],
+  pgd: ['steps', 'stepSize', 'randomStart', 'restarts', 'loss', 'seed', 'targeted'],
+  'fgsm-rs': ['alpha', 'seed', 'targeted'],
+  square: ['queries', 'pInit', 'seed', 'targeted'],
   noise: ['seed'],
   transfer: ['source', 'attack', 'attackParams'],
 };

@@ -44,7 +44,7 @@ describe('evaluateRobustness', () => {
     const perAttack = evaluation.attacks.filter((a) => a.eps === 0.3).map((a) => a.accuracy);
     expect(worst?.accuracy).toBeLessThanOrEqual(Math.min(...perAttack));
     expect(worst?.attacks).toEqual(['fgsm', 'pgd', 'noise']);
-    expect(evaluation.attacks[0]?.params).toEqual({ loss: 'ce' });
+    expect(evaluation.attacks[0]?.params).toEqual({ loss: 'ce', targeted: false });
     expect(evaluation.attacks.every((a) => a.seconds >= 0)).toBe(true);
     expect(evaluation.diagnostics).toEqual([]);
     tf.dispose([images, labels, fgsm]);

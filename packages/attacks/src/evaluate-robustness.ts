@@ -1,3 +1,4 @@
+import { ApbError } from '@apb/backend';
 import type { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
 import { DatasetView, seededSubset, type RobustnessData } from './dataset-view.js';
@@ -86,6 +87,14 @@ export async function evaluateRobustness(
   const diagnosticsSubset = checkInteger('evaluateRobustness', 'diagnosticsSubset', options.diagnosticsSubset ?? 200, 1);
   for (const [name, limit] of Object.entries(options.subset ?? {})) {
     checkInteger('evaluateRobustness', `subset.${name}`, limit, 1);
+  }
+  for (const attack of attacks) {
+    if (attack.targeted) {
+      throw new ApbError(`evaluateRobustness: attack "${attack.name}" is targeted; robustness is measured with untargeted attacks`, {
+        code: 'INVALID_OPTION',
+        suggestion: `Create ${attack.name} without targeted: true.`,
+      });
+    }
   }
   const view = new DatasetView(data);
   const n = view.count;

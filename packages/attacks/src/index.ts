@@ -1,6 +1,6 @@
-export { Attack, projectLinf, misclassified, type AttackOutput, type AttackRunOptions } from './attack.js';
+export { Attack, projectLinf, misclassified, hitsTarget, type AttackOutput, type AttackRunOptions } from './attack.js';
 export { logitsOf, type Classifier } from './classifier.js';
-export { crossEntropy, margin, attackLoss, type AttackLoss } from './losses.js';
+export { crossEntropy, margin, attackLoss, successScore, type AttackLoss } from './losses.js';
 export { inputGradient } from './gradient.js';
 export { createRng, type Rng } from './random.js';
 export { LinfFgsm, type LinfFgsmOptions } from './linf-fgsm.js';

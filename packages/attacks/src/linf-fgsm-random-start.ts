@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
 import { inputGradient } from './gradient.js';
-import { checkInteger, checkPositive } from './options.js';
+import { checkBoolean, checkInteger, checkPositive } from './options.js';
 import { createRng, type Rng } from './random.js';
 
 /** Options of {@link LinfFgsmRandomStart}. */
@@ -11,6 +11,8 @@ export interface LinfFgsmRandomStartOptions {
   alpha?: number;
   /** Seed of the random starts. Default 0. */
   seed?: number;
+  /** Targeted mode: labels are the classes to reach. Default false. */
+  targeted?: boolean;
 }
 
 /**
@@ -25,11 +27,11 @@ export class LinfFgsmRandomStart extends Attack {
   private readonly rng: Rng;
 
   constructor(options: LinfFgsmRandomStartOptions = {}) {
-    super();
+    super(checkBoolean('LinfFgsmRandomStart', 'targeted', options.targeted ?? false));
     this.alpha = options.alpha === undefined ? undefined : checkPositive('LinfFgsmRandomStart', 'alpha', options.alpha);
     this.seed = checkInteger('LinfFgsmRandomStart', 'seed', options.seed ?? 0, 0);
     this.rng = createRng(this.seed);
-    this.params = { alpha: this.alpha ?? '1.25*eps', seed: this.seed };
+    this.params = { alpha: this.alpha ?? '1.25*eps', seed: this.seed, targeted: this.targeted };
   }
 
   protected perturb(model: Classifier, images: tf.Tensor4D, labels: tf.Tensor1D, eps: number): tf.Tensor4D {
@@ -38,7 +40,7 @@ export class LinfFgsmRandomStart extends Attack {
     return tf.tidy(() => {
       // Wong et al. keep the start inside the input bounds before taking the gradient.
       const start = this.project(tf.add(images, tf.tensor(noise, images.shape)), images, eps);
-      return tf.add(start, tf.mul(alpha, tf.sign(inputGradient(model, start, labels, 'ce'))));
+      return tf.add(start, tf.mul(alpha, tf.sign(inputGradient(model, start, labels, 'ce', this.targeted))));
     });
   }
 }

@@ -3,12 +3,14 @@ import { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
 import { inputGradient } from './gradient.js';
 import type { AttackLoss } from './losses.js';
-import { checkChoice } from './options.js';
+import { checkBoolean, checkChoice } from './options.js';
 
 /** Options of {@link LinfFgsm}. */
 export interface LinfFgsmOptions {
   /** Loss to ascend: `ce` (cross-entropy of the logits, the paper's attack) or `margin`. Default `ce`. */
   loss?: AttackLoss;
+  /** Targeted mode: labels are the classes to reach. Default false. */
+  targeted?: boolean;
 }
 
 /**
@@ -21,12 +23,12 @@ export class LinfFgsm extends Attack {
   readonly loss: AttackLoss;
 
   constructor(options: LinfFgsmOptions = {}) {
-    super();
+    super(checkBoolean('LinfFgsm', 'targeted', options.targeted ?? false));
     this.loss = checkChoice('LinfFgsm', 'loss', options.loss ?? 'ce', ['ce', 'margin'] as const);
-    this.params = { loss: this.loss };
+    this.params = { loss: this.loss, targeted: this.targeted };
   }
 
   protected perturb(model: Classifier, images: tf.Tensor4D, labels: tf.Tensor1D, eps: number): tf.Tensor4D {
-    return tf.tidy(() => tf.add(images, tf.mul(eps, tf.sign(inputGradient(model, images, labels, this.loss)))));
+    return tf.tidy(() => tf.add(images, tf.mul(eps, tf.sign(inputGradient(model, images, labels, this.loss, this.targeted)))));
   }
 }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Attack } from './attack.js';
 import { logitsOf, type Classifier } from './classifier.js';
 import { inputGradient } from './gradient.js';
-import { margin, type AttackLoss } from './losses.js';
+import { successScore, type AttackLoss } from './losses.js';
 import { checkBoolean, checkChoice, checkInteger, checkPositive } from './options.js';
 import { createRng, type Rng } from './random.js';
 
@@ -14,12 +14,17 @@ export interface LinfPgdOptions {
   stepSize?: number;
   /** Start from a uniform random point in the eps-ball (true, default) or from the input. */
   randomStart?: boolean;
-  /** Independent runs, >= 1; per example the worst case (largest logit margin) is kept. Default 1. */
+  /**
+   * Independent runs, >= 1; per example the worst case is kept: the largest logit margin
+   * (`max_{j != y} z_j - z_y`; in targeted mode the target's lead). Default 1.
+   */
   restarts?: number;
   /** Loss to ascend: `ce` (cross-entropy, default) or `margin` (Carlini-Wagner, on logits). */
   loss?: AttackLoss;
   /** Seed of the random starts. Default 0. */
   seed?: number;
+  /** Targeted mode: labels are the classes to reach. Default false. */
+  targeted?: boolean;
 }
 
 /**
@@ -40,7 +45,7 @@ export class LinfPgd extends Attack {
   private readonly rng: Rng;
 
   constructor(options: LinfPgdOptions = {}) {
-    super();
+    super(checkBoolean('LinfPgd', 'targeted', options.targeted ?? false));
     this.steps = checkInteger('LinfPgd', 'steps', options.steps ?? 40, 1);
     this.stepSize = options.stepSize === undefined ? undefined : checkPositive('LinfPgd', 'stepSize', options.stepSize);
     this.randomStart = checkBoolean('LinfPgd', 'randomStart', options.randomStart ?? true);
@@ -55,6 +60,7 @@ export class LinfPgd extends Attack {
       restarts: this.restarts,
       loss: this.loss,
       seed: this.seed,
+      targeted: this.targeted,
     };
   }
 
@@ -64,7 +70,7 @@ export class LinfPgd extends Attack {
     for (let restart = 0; restart < this.restarts; restart++) {
       const candidate = this.descend(model, images, labels, eps);
       if (this.restarts === 1) return candidate;
-      const candidateMargin = tf.tidy(() => margin(logitsOf(model, candidate), labels));
+      const candidateMargin = tf.tidy(() => successScore(logitsOf(model, candidate), labels, this.targeted));
       if (best === undefined || bestMargin === undefined) {
         best = candidate;
         bestMargin = candidateMargin;
@@ -91,7 +97,7 @@ export class LinfPgd extends Attack {
       : tf.clone(images);
     for (let step = 0; step < this.steps; step++) {
       const next = tf.tidy(() =>
-        this.project(tf.add(x, tf.mul(stepSize, tf.sign(inputGradient(model, x, labels, this.loss)))), images, eps),
+        this.project(tf.add(x, tf.mul(stepSize, tf.sign(inputGradient(model, x, labels, this.loss, this.targeted)))), images, eps),
       );
       x.dispose();
       x = next;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Attack } from './attack.js';
 import { logitsOf, type Classifier } from './classifier.js';
-import { margin } from './losses.js';
-import { checkInteger, checkNumber } from './options.js';
+import { successScore } from './losses.js';
+import { checkBoolean, checkInteger, checkNumber } from './options.js';
 import { createRng, type Rng } from './random.js';
 
 /** Options of {@link LinfSquare}. */
@@ -13,6 +13,8 @@ export interface LinfSquareOptions {
   pInit?: number;
   /** Seed of the squares and their signs. Default 0. */
   seed?: number;
+  /** Targeted mode: labels are the classes to reach. Default false. */
+  targeted?: boolean;
 }
 
 /**
@@ -36,7 +38,8 @@ export function squareFraction(pInit: number, iteration: number, budget: number)
  * random search that needs only logits, so masked gradients cannot fool it. Starts from vertical
  * stripes of +-eps, then repeatedly proposes a random square window set to +-eps per channel and
  * keeps it when the margin loss `max_{j != y} z_j - z_y` grows. Examples stop querying as soon as
- * they are misclassified.
+ * they are misclassified (in targeted mode: the score is the target's lead over the best other
+ * logit, and an example stops once the model predicts its target).
  */
 export class LinfSquare extends Attack {
   readonly name = 'square';
@@ -47,12 +50,12 @@ export class LinfSquare extends Attack {
   private readonly rng: Rng;
 
   constructor(options: LinfSquareOptions = {}) {
-    super();
+    super(checkBoolean('LinfSquare', 'targeted', options.targeted ?? false));
     this.queries = checkInteger('LinfSquare', 'queries', options.queries ?? 1000, 1);
     this.pInit = checkNumber('LinfSquare', 'pInit', options.pInit ?? 0.3, Number.MIN_VALUE, 1);
     this.seed = checkInteger('LinfSquare', 'seed', options.seed ?? 0, 0);
     this.rng = createRng(this.seed);
-    this.params = { queries: this.queries, pInit: this.pInit, seed: this.seed };
+    this.params = { queries: this.queries, pInit: this.pInit, seed: this.seed, targeted: this.targeted };
   }
 
   protected perturb(model: Classifier, images: tf.Tensor4D, labels: tf.Tensor1D, eps: number): tf.Tensor4D {
@@ -66,7 +69,7 @@ export class LinfSquare extends Attack {
     const best = Float32Array.from(x0);
     // Vertical stripes: one random sign per (example, column, channel).
     for (let i = 0; i < n; i++) {
-      if ((cleanMargins[i] as number) > 0) continue; // already misclassified: leave it clean
+      if ((cleanMargins[i] as number) > 0) continue; // already a success: leave it clean
       for (let col = 0; col < w; col++) {
         for (let ch = 0; ch < c; ch++) {
           const delta = rng.next() < 0.5 ? -eps : eps;
@@ -137,7 +140,7 @@ export class LinfSquare extends Attack {
     return tf.tidy(() => {
       const x = tf.tensor4d(data, [batch, shape[1], shape[2], shape[3]]);
       const y = rows.length === labels.shape[0] ? labels : tf.gather(labels, tf.tensor1d(rows, 'int32'));
-      return margin(logitsOf(model, x), y).dataSync() as Float32Array;
+      return successScore(logitsOf(model, x), y, this.targeted).dataSync() as Float32Array;
     });
   }
 }

@@ -24,7 +24,19 @@ export function margin(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
   });
 }
 
-/** The loss named by `loss`, per example. */
-export function attackLoss(loss: AttackLoss, logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
-  return loss === 'ce' ? crossEntropy(logits, labels) : margin(logits, labels);
+/**
+ * The loss named by `loss`, per example, oriented so that an attack ascends it: towards a wrong
+ * class, or (`targeted`) towards the class in `labels`.
+ */
+export function attackLoss(loss: AttackLoss, logits: tf.Tensor2D, labels: tf.Tensor1D, targeted = false): tf.Tensor1D {
+  const value = loss === 'ce' ? crossEntropy(logits, labels) : margin(logits, labels);
+  return targeted ? tf.tidy(() => tf.neg(value)) : value;
+}
+
+/**
+ * Per-example score an attack drives up, positive exactly on success: the margin for untargeted
+ * attacks, its negative (target logit minus the best other) when `labels` are targets.
+ */
+export function successScore(logits: tf.Tensor2D, labels: tf.Tensor1D, targeted: boolean): tf.Tensor1D {
+  return targeted ? tf.tidy(() => tf.neg(margin(logits, labels))) : margin(logits, labels);
 }

@@ -23,7 +23,7 @@ export class Transfer extends Attack {
   readonly attack: Attack;
 
   constructor(options: TransferOptions) {
-    super();
+    super(options?.attack instanceof Attack ? options.attack.targeted : false);
     if (options?.source === undefined || options.source === null) {
       throw new ApbError('Transfer: option "source" must be a model (LayersModel or x => logits), got nothing', {
         code: 'INVALID_OPTION',
