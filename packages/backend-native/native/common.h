@@ -25,6 +25,14 @@ int setThreads(int n);
 using ChunkFn = std::function<void(int64_t chunk, int thread)>;
 void parallelChunks(int64_t chunks, const ChunkFn& fn);
 
+// Partial sums per reduction: a fixed number, independent of the thread count and of which thread
+// ran what, so reductions add up in the same order on every run (bitwise-reproducible training).
+constexpr int kReductionSlots = 8;
+
+// Runs fn(chunk, slot) for every chunk, where slot = chunk % slots and the chunks of one slot run
+// in order on one thread: per-slot partial sums are then deterministic.
+void parallelSlots(int64_t chunks, int slots, const std::function<void(int64_t chunk, int slot)>& fn);
+
 // Splits [0, n) into about `threads() * 4` ranges of at least `grain` and runs fn(begin, end) on
 // the pool (inline when n is small).
 void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t begin, int64_t end)>& fn);

@@ -111,11 +111,11 @@ void conv2dBackpropFilterSingleChannel(const ConvGeometry& g, const float* x, co
   const int blocks = (g.outW + kLanes - 1) / kLanes;
   const int dyStride = blocks * kLanes;
   const PaddedImage layout = paddedLayout(g);
-  const int team = threads();
-  // Per-thread sums in double, flushed from per-image float vector accumulators.
-  std::vector<double> partial(static_cast<size_t>(team) * filterSize, 0.0);
-  parallelChunks(g.batch, [&](int64_t b, int thread) {
-    double* mine = partial.data() + thread * filterSize;
+  const int slots = static_cast<int>(std::min<int64_t>(kReductionSlots, g.batch));
+  // Per-slot sums in double, flushed from per-image float vector accumulators.
+  std::vector<double> partial(static_cast<size_t>(slots) * filterSize, 0.0);
+  parallelSlots(g.batch, slots, [&](int64_t b, int slot) {
+    double* mine = partial.data() + slot * filterSize;
     const size_t paddedSize = static_cast<size_t>(layout.rows) * layout.stride;
     const size_t dySize = static_cast<size_t>(oc) * dyStride;
     const size_t accSize = static_cast<size_t>(filterSize) * kLanes;
@@ -156,7 +156,7 @@ void conv2dBackpropFilterSingleChannel(const ConvGeometry& g, const float* x, co
   });
   for (int64_t i = 0; i < filterSize; ++i) {
     double sum = 0.0;
-    for (int t = 0; t < team; ++t) sum += partial[t * filterSize + i];
+    for (int t = 0; t < slots; ++t) sum += partial[t * filterSize + i];
     dw[i] = static_cast<float>(sum);
   }
 }

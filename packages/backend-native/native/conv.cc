@@ -178,6 +178,10 @@ void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* w,
 }
 
 void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy, float* dw) {
+  if (g.batch == 0 || g.outH == 0 || g.outW == 0) {
+    std::memset(dw, 0, sizeof(float) * patchSize(g) * g.outC);
+    return;
+  }
   if (singleChannelDirect(g)) {
     conv2dBackpropFilterSingleChannel(g, x, dy, dw);
     return;
@@ -187,12 +191,13 @@ void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy
   const int chunk = imagesPerChunk(g);
   const int chunks = (g.batch + chunk - 1) / chunk;
   const int64_t pixels = static_cast<int64_t>(g.outH) * g.outW;
-  const int team = threads();
-  // One partial filter gradient per thread, summed at the end: no locking in the hot loop.
+  const int team = std::min(kReductionSlots, chunks);
+  // One partial filter gradient per slot, summed at the end in slot order: no locking in the hot
+  // loop, and the same sums on every run.
   std::vector<float> partial(static_cast<size_t>(team * filterSize), 0.f);
   std::atomic<int> failure{0};
-  parallelChunks(chunks, [&](int64_t c, int thread) {
-    float* mine = partial.data() + thread * filterSize;
+  parallelSlots(chunks, team, [&](int64_t c, int slot) {
+    float* mine = partial.data() + slot * filterSize;
     const int b0 = static_cast<int>(c) * chunk;
     const int b1 = std::min(g.batch, b0 + chunk);
     const int64_t rows = (b1 - b0) * pixels;

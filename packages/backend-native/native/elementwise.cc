@@ -98,12 +98,14 @@ void step(const float* x, float* y, int64_t n, float alpha) {
 }
 
 void sumLeading(const float* x, float* out, int64_t rows, int64_t columns) {
-  const int team = threads();
-  // Summed in double, like the cpu kernel's JavaScript numbers, then rounded once.
-  std::vector<double> partial(static_cast<size_t>(team * columns), 0.0);
   const int64_t rowsPerChunk = std::max<int64_t>(1, kGrain / std::max<int64_t>(1, columns));
-  parallelChunks((rows + rowsPerChunk - 1) / rowsPerChunk, [&](int64_t chunk, int thread) {
-    double* mine = partial.data() + thread * columns;
+  const int64_t chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
+  const int team = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(kReductionSlots, chunks)));
+  // Summed in double, like the cpu kernel's JavaScript numbers, then rounded once; per-slot
+  // partials keep the order of additions the same on every run.
+  std::vector<double> partial(static_cast<size_t>(team * columns), 0.0);
+  parallelSlots(chunks, team, [&](int64_t chunk, int slot) {
+    double* mine = partial.data() + slot * columns;
     const int64_t end = std::min(rows, (chunk + 1) * rowsPerChunk);
     for (int64_t r = chunk * rowsPerChunk; r < end; ++r) {
       const float* row = x + r * columns;

@@ -146,6 +146,14 @@ int setThreads(int n) {
 
 void parallelChunks(int64_t chunks, const ChunkFn& fn) { pool().run(chunks, fn); }
 
+void parallelSlots(int64_t chunks, int slots, const std::function<void(int64_t chunk, int slot)>& fn) {
+  if (chunks <= 0) return;
+  const int64_t used = std::min<int64_t>(slots, chunks);
+  parallelChunks(used, [&](int64_t slot, int) {
+    for (int64_t c = slot; c < chunks; c += used) fn(c, static_cast<int>(slot));
+  });
+}
+
 void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t begin, int64_t end)>& fn) {
   if (n <= 0) return;
   if (grain < 1) grain = 1;

@@ -20,4 +20,11 @@ describeNative('LeNet training on the native backend', () => {
     // The first steps, before rounding differences compound, agree far more closely.
     for (let i = 0; i < 5; i++) expect(Math.abs(native[i]! - reference[i]!)).toBeLessThanOrEqual(1e-4 * Math.abs(reference[i]!));
   });
+
+  it('gives bitwise-identical losses when the same seeded run is repeated with two threads', async () => {
+    await useNative(2);
+    const first = trainLenet({ steps: 30, batch: 16, seed: 11 });
+    const second = trainLenet({ steps: 30, batch: 16, seed: 11 });
+    expect(second).toEqual(first);
+  });
 });
