@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe('the apb binary', () => {
   it('prints help with examples for the program and every command, exit code 0', async () => {
-    for (const args of [['--help'], ['train', '--help'], ['eval', '--help'], ['reproduce', '--help'], ['report', '--help'], ['datasets', 'verify', '--help'], ['bench', '--help']]) {
+    for (const args of [['--help'], ['train', '--help'], ['eval', '--help'], ['reproduce', '--help'], ['report', '--help'], ['datasets', '--help'], ['datasets', 'verify', '--help'], ['bench', '--help']]) {
       const result = await runBin(args);
       expect(result.code, args.join(' ')).toBe(0);
       expect(result.stdout, args.join(' ')).toContain('Examples:');

@@ -68,7 +68,9 @@ function printReport(report: DatasetsReport, output: Output): void {
 
 /** `apb datasets list|verify|fetch [NAME...]`. */
 export function datasetsCommand(): Command {
-  const command = new Command('datasets').description('find, check and download MNIST and Fashion-MNIST');
+  const command = new Command('datasets')
+    .description('find, check and download MNIST and Fashion-MNIST')
+    .addHelpText('after', '\nExamples:\n  $ apb datasets list\n  $ apb datasets verify mnist --json\n  $ apb datasets fetch --cache-dir ~/.cache/apb/datasets');
   for (const [action, description] of [
     ['list', 'show where each file was found (and where it was looked for)'],
     ['verify', 'check every file against its published sha256 and IDX structure'],
