@@ -24,7 +24,7 @@ export function reportTables(data: ReportData): Table[] {
   const tables: Table[] = [];
   tables.push({
     title: 'Figure 2: paper vs ours',
-    caption: `Clean and FGSM (eps ${PAPER_EPS}) test accuracy per dataset, training scenario and model. The paper trained ${data.paper.setup.epochs} epochs.`,
+    caption: `Clean and FGSM (eps ${PAPER_EPS}) test accuracy per dataset, training scenario and model; "apb" is the naive APB (h = 0), trained with standard (FGSM) adversarial examples in the adversarial and mixed scenarios. The paper trained ${data.paper.setup.epochs} epochs. – = not measured (or not readable in the paper).`,
     header: ['dataset', 'scenario', 'model', 'clean (paper)', 'clean (ours)', 'FGSM (paper)', 'FGSM (ours)'],
     rows: data.figure2.map((row) => [row.dataset, row.scenario, row.model, percent(row.paperClean), measured(row.clean), percent(row.paperFgsm), measured(row.fgsm)]),
   });
@@ -42,7 +42,7 @@ export function reportTables(data: ReportData): Table[] {
   });
   tables.push({
     title: 'Robustness (honest numbers beside FGSM)',
-    caption: `Accuracy at the paper's eps ${PAPER_EPS} where measured, else at the run's largest eps. Worst case: the lowest accuracy over every attack, per image.`,
+    caption: `Accuracy at the paper's eps ${PAPER_EPS} where measured, else at the run's largest eps. Worst case: an image counts only if every attack run on it failed. – = attack not run.`,
     header: ['run', 'eps', 'clean', 'FGSM', 'PGD', 'transfer', 'Square', 'noise', 'worst case'],
     rows: data.robustness.map((r) => [r.id, r.eps === null ? '–' : String(r.eps), percent(r.clean), percent(r.fgsm), percent(r.pgd), percent(r.transfer), percent(r.square), percent(r.noise), percent(r.worstCase)]),
   });
