@@ -18,11 +18,13 @@ afterAll(async () => {
 
 describe('the apb binary', () => {
   it('prints help with examples for the program and every command, exit code 0', async () => {
-    for (const args of [['--help'], ['train', '--help'], ['eval', '--help'], ['reproduce', '--help'], ['report', '--help'], ['datasets', '--help'], ['datasets', 'verify', '--help'], ['bench', '--help']]) {
-      const result = await runBin(args);
-      expect(result.code, args.join(' ')).toBe(0);
-      expect(result.stdout, args.join(' ')).toContain('Examples:');
-    }
+    const commands = [['--help'], ['train', '--help'], ['eval', '--help'], ['reproduce', '--help'], ['report', '--help'], ['datasets', '--help'], ['datasets', 'verify', '--help'], ['bench', '--help']];
+    const results = await Promise.all(commands.map((args) => runBin(args)));
+    results.forEach((result, index) => {
+      const name = commands[index]!.join(' ');
+      expect(result.code, name).toBe(0);
+      expect(result.stdout, name).toContain('Examples:');
+    });
   });
 
   it('lists every train flag of the issue in its help', async () => {
