@@ -99,6 +99,22 @@ describe('runReproduction', () => {
     expect(resumed.runs.map((run) => run.outcome)).toEqual(['complete', 'complete']);
   });
 
+  it('forwards an abort to its worker processes, whose runs end interrupted', async () => {
+    const outDir = join(root, 'aborted-workers');
+    const controller = new AbortController();
+    const specs = [trainSpec({ seed: 21, epochs: 3 }), trainSpec({ seed: 22, epochs: 3 })];
+    const summary = await runReproduction({
+      specs,
+      outDir,
+      jobs: 2,
+      signal: controller.signal,
+      onProgress: (event) => event.type === 'run' && event.event.type === 'batch' && event.event.epoch === 2 && controller.abort(),
+    });
+    expect(summary.runs.map((run) => run.outcome)).toContain('interrupted');
+    const records = await Promise.all(summary.runs.filter((run) => run.outcome === 'interrupted').map((run) => readRunRecord(run.runJson)));
+    expect(records.every((record) => record.status === 'interrupted' && record.history.length < 3)).toBe(true);
+  });
+
   it('marks runs whose dependency failed as blocked and goes on with the others', async () => {
     const outDir = join(root, 'blocked');
     const failing = trainSpec({ lr: 1e30, epochs: 2 });

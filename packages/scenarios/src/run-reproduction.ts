@@ -177,8 +177,9 @@ async function forkedRunner(count: number, options: ReproductionOptions): Promis
   }
   const workers: { child: ChildProcess; current?: string; finish?: (result: { outcome: SpecOutcome; error?: string }) => void }[] = [];
   for (let i = 0; i < count; i += 1) {
-    // Ctrl-C reaches the children directly; the parent only forwards its own abort signal.
-    const child = fork(workerPath, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: workerExecArgv() });
+    // Ctrl-C reaches the children directly; the parent only forwards its own abort signal. Whatever
+    // a worker prints goes to stderr, so a command's --json output on stdout stays clean.
+    const child = fork(workerPath, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: workerExecArgv() });
     const worker: (typeof workers)[number] = { child };
     child.on('message', (reply: WorkerReply) => {
       if (reply.type === 'progress') options.onProgress?.({ type: 'run', id: reply.id, event: reply.event });
