@@ -1,6 +1,7 @@
 export {
   EVALUATION_ATTACKS,
   evaluationPlanSchema,
+  recordedTrainConfigSchema,
   resolveTrainConfig,
   runIdFor,
   trainConfigSchema,

@@ -46,8 +46,9 @@ describe('run.json', () => {
   });
 
   it('keeps fields a newer writer added within the same schema version', () => {
-    const record = { ...sample(), extra: { note: 'added later' } };
-    expect(validateRunRecord(record)).toMatchObject({ extra: { note: 'added later' } });
+    const sampled = sample();
+    const record = { ...sampled, extra: { note: 'added later' }, config: { ...sampled.config, newOption: 1, evaluation: { ...sampled.config.evaluation, newBudget: 2 } } };
+    expect(validateRunRecord(record)).toMatchObject({ extra: { note: 'added later' }, config: { newOption: 1, evaluation: { newBudget: 2 } } });
   });
 
   it('rejects an accuracy outside [0, 1] with a one-line error naming the field', () => {

@@ -1,6 +1,6 @@
 import { ApbError } from '@apb/backend';
 import { z } from 'zod';
-import { trainConfigSchema, type TrainConfig } from './train-config.js';
+import { recordedTrainConfigSchema, type TrainConfig } from './train-config.js';
 
 /** Version of the `run.json` schema; fields are only ever added within one version. */
 export const RUN_SCHEMA_VERSION = 1;
@@ -58,7 +58,7 @@ export const runRecordSchema = z.looseObject({
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   seed: z.int().nonnegative(),
-  config: trainConfigSchema,
+  config: recordedTrainConfigSchema,
   backend: z.looseObject({ name: z.string(), threads: z.number(), simd: z.boolean(), notes: z.array(z.string()) }),
   versions: z.record(z.string(), z.string()),
   machine: z.looseObject({

@@ -11,7 +11,7 @@ export type EvaluationAttack = (typeof EVALUATION_ATTACKS)[number];
  * What the evaluation after training measures. Presets differ (a smoke run evaluates a few hundred
  * images with tiny budgets), so every budget is an option.
  */
-export const evaluationPlanSchema = z.strictObject({
+const evaluationPlanShape = {
   /** Attacks to run besides clean accuracy; `[]` measures clean accuracy only. */
   attacks: z.array(z.enum(EVALUATION_ATTACKS)).default(['fgsm', 'pgd', 'transfer', 'square']),
   /** l-inf budgets; the paper's FGSM budget is 0.3. */
@@ -32,59 +32,73 @@ export const evaluationPlanSchema = z.strictObject({
   transferSeed: z.int().nonnegative().nullable().default(null),
   /** Epochs of the transfer source (null: the run's own epochs). */
   transferEpochs: z.int().positive().nullable().default(null),
-});
+};
+
+/** The evaluation plan's schema (unknown keys are errors). */
+export const evaluationPlanSchema = z.strictObject(evaluationPlanShape);
 
 /** Resolved evaluation plan. */
 export type EvaluationPlan = z.infer<typeof evaluationPlanSchema>;
+
+const trainConfigShape = {
+  /** `mnist`, `fashion-mnist`, or the name of the custom data set in `datasetDir`. */
+  dataset: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lowercase name such as mnist or fashion-mnist').default('mnist'),
+  /** A folder of IDX files named like MNIST's, used instead of an official data set (null: official). */
+  datasetDir: z.string().min(1).nullable().default(null),
+  model: z.enum(['lenet', 'lenet-apb']).default('lenet'),
+  /** APB kind; null for the classical LeNet, `naive` when `lenet-apb` leaves it out. */
+  apb: z.enum(['naive', 'multimodal']).nullable().default(null),
+  /** Bias memories h of the multimodal APB (0 for naive). */
+  memories: z.int().nonnegative().default(0),
+  /** Step size of the APB's FGSM-style update. */
+  apbEps: z.number().gt(0).default(0.01),
+  /** `ascent` moves the bias towards higher loss (adversarial), `descent` away from it. */
+  apbDirection: z.enum(['ascent', 'descent']).default('ascent'),
+  /** `accumulate` keeps the perturbation across steps; `reset` recomputes it every step. */
+  apbMode: z.enum(['accumulate', 'reset']).default('accumulate'),
+  /** l-inf bound of the stored perturbation (null: unbounded). */
+  apbClip: z.number().gt(0).nullable().default(null),
+  scenario: z.enum(['clean', 'adversarial', 'mixed']).default('clean'),
+  adversarialSource: z.enum(['online', 'precomputed']).default('online'),
+  method: z.enum(['standard', 'pgd', 'fast']).default('standard'),
+  /** Budget of the training-time attack (FGSM, PGD or FGSM-RS). */
+  attackEps: z.number().gt(0).max(1).default(0.3),
+  /** PGD adversarial training: steps of the inner attack (step size 2.5 eps / steps). */
+  pgdSteps: z.int().positive().default(10),
+  epochs: z.int().positive().default(10),
+  batchSize: z.int().positive().default(128),
+  lr: z.number().gt(0).default(0.001),
+  seed: z.int().nonnegative().default(1),
+  trainLimit: z.int().positive().nullable().default(null),
+  testLimit: z.int().positive().nullable().default(null),
+  dataDir: z.string().min(1).nullable().default(null),
+  backend: z.enum(['auto', 'native', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Reproduction preset the run belongs to (null: a run of its own). */
+  preset: z.enum(['smoke', 'quick', 'paper']).nullable().default(null),
+  /** Where sibling runs share source models (precomputed and transfer); null: `<outDir>/../sources`. */
+  sourcesDir: z.string().min(1).nullable().default(null),
+  evaluation: evaluationPlanSchema.default(() => evaluationPlanSchema.parse({})),
+};
+
+/** `lenet-apb` without an APB kind means the naive APB. */
+const defaultApb = <T extends { model: 'lenet' | 'lenet-apb'; apb: 'naive' | 'multimodal' | null }>(config: T): T => ({
+  ...config,
+  apb: config.model === 'lenet-apb' ? (config.apb ?? 'naive') : config.apb,
+});
 
 /**
  * Every option of `apb train`, with defaults. The CLI derives its flags from this schema, so the
  * two cannot drift.
  */
-export const trainConfigSchema = z
-  .strictObject({
-    /** `mnist`, `fashion-mnist`, or the name of the custom data set in `datasetDir`. */
-    dataset: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lowercase name such as mnist or fashion-mnist').default('mnist'),
-    /** A folder of IDX files named like MNIST's, used instead of an official data set (null: official). */
-    datasetDir: z.string().min(1).nullable().default(null),
-    model: z.enum(['lenet', 'lenet-apb']).default('lenet'),
-    /** APB kind; null for the classical LeNet, `naive` when `lenet-apb` leaves it out. */
-    apb: z.enum(['naive', 'multimodal']).nullable().default(null),
-    /** Bias memories h of the multimodal APB (0 for naive). */
-    memories: z.int().nonnegative().default(0),
-    /** Step size of the APB's FGSM-style update. */
-    apbEps: z.number().gt(0).default(0.01),
-    /** `ascent` moves the bias towards higher loss (adversarial), `descent` away from it. */
-    apbDirection: z.enum(['ascent', 'descent']).default('ascent'),
-    /** `accumulate` keeps the perturbation across steps; `reset` recomputes it every step. */
-    apbMode: z.enum(['accumulate', 'reset']).default('accumulate'),
-    /** l-inf bound of the stored perturbation (null: unbounded). */
-    apbClip: z.number().gt(0).nullable().default(null),
-    scenario: z.enum(['clean', 'adversarial', 'mixed']).default('clean'),
-    adversarialSource: z.enum(['online', 'precomputed']).default('online'),
-    method: z.enum(['standard', 'pgd', 'fast']).default('standard'),
-    /** Budget of the training-time attack (FGSM, PGD or FGSM-RS). */
-    attackEps: z.number().gt(0).max(1).default(0.3),
-    /** PGD adversarial training: steps of the inner attack (step size 2.5 eps / steps). */
-    pgdSteps: z.int().positive().default(10),
-    epochs: z.int().positive().default(10),
-    batchSize: z.int().positive().default(128),
-    lr: z.number().gt(0).default(0.001),
-    seed: z.int().nonnegative().default(1),
-    trainLimit: z.int().positive().nullable().default(null),
-    testLimit: z.int().positive().nullable().default(null),
-    dataDir: z.string().min(1).nullable().default(null),
-    backend: z.enum(['auto', 'native', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
-    /** Reproduction preset the run belongs to (null: a run of its own). */
-    preset: z.enum(['smoke', 'quick', 'paper']).nullable().default(null),
-    /** Where sibling runs share source models (precomputed and transfer); null: `<outDir>/../sources`. */
-    sourcesDir: z.string().min(1).nullable().default(null),
-    evaluation: evaluationPlanSchema.default(() => evaluationPlanSchema.parse({})),
-  })
-  .transform((config) => ({
-    ...config,
-    apb: config.model === 'lenet-apb' ? (config.apb ?? 'naive') : config.apb,
-  }));
+export const trainConfigSchema = z.strictObject(trainConfigShape).transform(defaultApb);
+
+/**
+ * The same options as read back from a `run.json`: keys a newer writer added are kept rather than
+ * refused, since fields are only ever added within a schema version.
+ */
+export const recordedTrainConfigSchema = z
+  .looseObject({ ...trainConfigShape, evaluation: z.looseObject(evaluationPlanShape).default(() => evaluationPlanSchema.parse({})) })
+  .transform(defaultApb);
 
 /** Every option of a training run, resolved (defaults filled in). */
 export type TrainConfig = z.output<typeof trainConfigSchema>;
