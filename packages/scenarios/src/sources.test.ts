@@ -1,4 +1,5 @@
 import { initBackend } from '@apb/backend';
+import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,7 +38,9 @@ const config = (extra: TrainConfigInput): TrainConfigInput => ({
 describe('source models', () => {
   it('trains the precomputed and transfer sources once beside the runs and reuses them for sibling runs', async () => {
     const runs = join(root, 'runs');
+    const initial = tf.memory().numTensors;
     const first = await trainRun(config({ scenario: 'adversarial' }), { outDir: join(runs, 'a') });
+    expect(tf.memory().numTensors).toBe(initial);
     const precomputedDir = sourceDirectoryFor(resolveTrainConfig(config({ scenario: 'adversarial' })), 'precomputed', join(runs, 'a'));
     const transferDir = sourceDirectoryFor(resolveTrainConfig(config({ scenario: 'adversarial' })), 'transfer', join(runs, 'a'));
     expect((await readdir(join(runs, 'sources'))).sort()).toEqual(
@@ -52,7 +55,9 @@ describe('source models', () => {
     expect(first.cost.forwardPasses).toBe(2);
 
     const modified = (await stat(join(precomputedDir, 'run.json'))).mtimeMs;
+    const before = tf.memory().numTensors;
     const second = await trainRun(config({ scenario: 'mixed', model: 'lenet-apb' }), { outDir: join(runs, 'b') });
+    expect(tf.memory().numTensors).toBe(before);
     expect(second.status).toBe('complete');
     expect((await stat(join(precomputedDir, 'run.json'))).mtimeMs).toBe(modified);
     expect(await readdir(join(runs, 'sources'))).toHaveLength(2);
