@@ -90,6 +90,13 @@ type Mismatch<Config, Key extends PropertyKey> = [Exclude<keyof Config, Key>, Ex
 const trainTableMatches: Mismatch<TrainConfig, TrainFlagKey | 'evaluation'> extends [never, never] ? true : Mismatch<TrainConfig, TrainFlagKey | 'evaluation'> = true;
 const evaluationTableMatches: Mismatch<EvaluationPlan, EvaluationFlagKey> extends [never, never] ? true : Mismatch<EvaluationPlan, EvaluationFlagKey> = true;
 const backendsMatch: [Exclude<BackendChoice, (typeof BACKENDS)[number]>, Exclude<(typeof BACKENDS)[number], BackendChoice>] extends [never, never] ? true : false = true;
+// And every flag's parsed value fits its field's type.
+type TrainFlagOutputs = { [K in TrainFlagKey]: z.output<(typeof trainFlags)[K]['schema']> };
+type EvaluationFlagOutputs = { [K in EvaluationFlagKey]: z.output<(typeof evaluationFlags)[K]['schema']> };
+const trainValuesFit: TrainFlagOutputs extends Pick<TrainConfig, TrainFlagKey> ? true : false = true;
+const evaluationValuesFit: EvaluationFlagOutputs extends EvaluationPlan ? true : false = true;
+void trainValuesFit;
+void evaluationValuesFit;
 void backendsMatch;
 void trainTableMatches;
 void evaluationTableMatches;
