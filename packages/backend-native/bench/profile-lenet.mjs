@@ -1,5 +1,6 @@
 // Profiles a LeNet training step (batch 128, Adam) on the 'native' backend kernel by kernel:
-// `node bench/profile-lenet.mjs [--steps N] [--threads N] [--fgsm]` after `pnpm build`.
+// `node bench/profile-lenet.mjs [--steps N] [--threads N] [--fgsm | --inference] [--cpu-clock]`
+// after `pnpm build`.
 // Prints the time per kernel, sorted, so what is left on the critical path is visible.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -13,6 +14,7 @@ const arg = (name, fallback) => {
 const steps = arg('steps', 20);
 const batch = arg('batch', 128);
 const fgsm = process.argv.includes('--fgsm');
+const inference = process.argv.includes('--inference');
 // --cpu-clock: time kernels by this process's CPU time (exact with --threads 1) instead of the wall
 // clock, which on a shared machine mostly measures the other processes.
 const cpuClock = process.argv.includes('--cpu-clock');
@@ -58,7 +60,11 @@ const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', seed);
 const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', seed), 10);
 const loss = (input) => tf.losses.softmaxCrossEntropy(y, model.apply(input, { training: true }));
 const step = () => {
-  if (fgsm) {
+  if (inference) {
+    const logits = model.predict(x);
+    logits.dataSync();
+    logits.dispose();
+  } else if (fgsm) {
     const adversarial = tf.tidy(() => {
       const g = tf.grad((input) => tf.losses.softmaxCrossEntropy(y, model.apply(input)))(x);
       return tf.clipByValue(tf.add(x, tf.mul(0.1, tf.sign(g))), 0, 1);
@@ -84,7 +90,7 @@ const rows = [...totals.entries()].map(([name, { ns, calls }]) => {
   kernelMs += ms;
   return { name, msPerStep: ms, callsPerStep: calls / steps };
 }).sort((a, b) => b.msPerStep - a.msPerStep);
-console.log(JSON.stringify({ backend: info, batch, fgsm, steps, imagesPerSecond: (steps * batch) / seconds,
+console.log(JSON.stringify({ backend: info, batch, fgsm, inference, steps, imagesPerSecond: (steps * batch) / seconds,
   msPerStep: (seconds * 1000) / steps, cpuMsPerStep, kernelMsPerStep: kernelMs }, null, 1));
 for (const row of rows.slice(0, 25)) {
   console.log(`${row.name.padEnd(24)} ${row.msPerStep.toFixed(3).padStart(8)} ms  ${row.callsPerStep} calls`);

@@ -1,7 +1,7 @@
 import { BatchMatMul, type BatchMatMulAttrs, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { ACTIVATION_CODES, type NativeAddon } from '../addon.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 import { matMulGeometry } from './matmul-geometry.js';
 
 /** BatchMatMul (what `tf.matMul` runs) as oneDNN GEMMs, transposes folded into the GEMM call. */
@@ -16,7 +16,7 @@ export function batchMatMulKernel(addon: NativeAddon): NativeKernelConfig {
     const geometry = matMulGeometry(a, b, transposeA, transposeB);
     if (!aValues || !bValues || !geometry) return fallback(args);
     const { batchA, batchB, m, n, k, outShape } = geometry;
-    const out = new Float32Array(Math.max(batchA, batchB) * m * n);
+    const out = outputArray(Math.max(batchA, batchB) * m * n);
     addon.batchMatMul(aValues, bValues, out, batchA, batchB, m, n, k, transposeA, transposeB, null, ACTIVATION_CODES.linear);
     return backend.makeTensorInfo(outShape, 'float32', out);
   };

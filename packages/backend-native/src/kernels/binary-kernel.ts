@@ -1,7 +1,7 @@
 import { Add, broadcast_util, Multiply, RealDiv, Sub, util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { BINARY_CODES, type NativeAddon } from '../addon.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /**
  * True when `small` broadcast to `out` only repeats along leading dimensions, so that element i
@@ -30,7 +30,7 @@ function binaryKernel(addon: NativeAddon, kernelName: string, code: number): Nat
     const aFits = aValues.length === size || repeatsAlongLeadingDims(a.shape, outShape);
     const bFits = bValues.length === size || repeatsAlongLeadingDims(b.shape, outShape);
     if (!aFits || !bFits || (aValues.length !== size && bValues.length !== size)) return fallback(args);
-    const out = new Float32Array(size);
+    const out = outputArray(size);
     addon.binary(code, aValues, bValues, out);
     return backend.makeTensorInfo(outShape, 'float32', out);
   };

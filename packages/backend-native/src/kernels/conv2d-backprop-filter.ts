@@ -5,7 +5,7 @@ import {
 
 import type { NativeAddon } from '../addon.js';
 import { packGeometry } from '../geometry.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** Conv2DBackpropFilter (gradient of Conv2D by its filter) as im2col + transposed GEMM. */
 export function conv2dBackpropFilterKernel(addon: NativeAddon): NativeKernelConfig {
@@ -19,7 +19,7 @@ export function conv2dBackpropFilterKernel(addon: NativeAddon): NativeKernelConf
     if (dataFormat === 'NCHW' || !xValues || !dyValues) return fallback(args);
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-    const dw = new Float32Array(util.sizeFromShape(info.filterShape));
+    const dw = outputArray(util.sizeFromShape(info.filterShape));
     addon.conv2dBackpropFilter(xValues, dyValues, dw, packGeometry(info));
     return backend.makeTensorInfo(info.filterShape, 'float32', dw);
   };

@@ -4,7 +4,7 @@ import {
 
 import type { NativeAddon } from '../addon.js';
 import { packGeometry } from '../geometry.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** Conv2DBackpropInput (gradient of Conv2D by its input) as GEMM + col2im. */
 export function conv2dBackpropInputKernel(addon: NativeAddon): NativeKernelConfig {
@@ -18,7 +18,7 @@ export function conv2dBackpropInputKernel(addon: NativeAddon): NativeKernelConfi
     if (dataFormat === 'NCHW' || !dyValues || !filterValues) return fallback(args);
     const info = backend_util.computeConv2DInfo(
       inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-    const dx = new Float32Array(util.sizeFromShape(info.inShape));
+    const dx = outputArray(util.sizeFromShape(info.inShape));
     addon.conv2dBackpropInput(dyValues, filterValues, dx, packGeometry(info));
     return backend.makeTensorInfo(info.inShape, 'float32', dx);
   };

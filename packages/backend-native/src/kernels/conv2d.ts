@@ -2,7 +2,7 @@ import { backend_util, Conv2D, type Conv2DAttrs, type KernelFunc, type TensorInf
 
 import { ACTIVATION_CODES, type NativeAddon } from '../addon.js';
 import { packGeometry } from '../geometry.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** Conv2D (NHWC, float32) as im2col + oneDNN GEMM; other layouts and dtypes go to the cpu kernel. */
 export function conv2dKernel(addon: NativeAddon): NativeKernelConfig {
@@ -17,7 +17,7 @@ export function conv2dKernel(addon: NativeAddon): NativeKernelConfig {
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number], filter.shape as [number, number, number, number], strides, dilations,
       pad, dimRoundingMode, false, 'channelsLast');
-    const y = new Float32Array(info.outShape.reduce((a, b) => a * b, 1));
+    const y = outputArray(info.outShape.reduce((a, b) => a * b, 1));
     addon.conv2d(xValues, filterValues, null, y, packGeometry(info), ACTIVATION_CODES.linear);
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   };

@@ -4,7 +4,7 @@ import {
 
 import { ACTIVATION_CODES, type NativeAddon } from '../addon.js';
 import { packGeometry } from '../geometry.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /**
  * FusedConv2D with bias and ReLU (or no activation) applied in the same pass over the output,
@@ -33,7 +33,7 @@ export function fusedConv2dKernel(addon: NativeAddon): NativeKernelConfig {
       if (!values || !(size === 1 || perChannel)) return fallback(args);
       biasValues = values;
     }
-    const y = new Float32Array(util.sizeFromShape(info.outShape));
+    const y = outputArray(util.sizeFromShape(info.outShape));
     addon.conv2d(xValues, filterValues, biasValues, y, packGeometry(info), code);
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   };

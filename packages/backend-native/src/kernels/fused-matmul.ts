@@ -3,7 +3,7 @@ import {
 } from '@tensorflow/tfjs-core';
 
 import { ACTIVATION_CODES, type NativeAddon } from '../addon.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 import { matMulGeometry } from './matmul-geometry.js';
 
 /** _FusedMatMul (dense layers) with bias and ReLU applied natively; other activations go to the cpu kernel. */
@@ -27,7 +27,7 @@ export function fusedMatMulKernel(addon: NativeAddon): NativeKernelConfig {
       if (!values || !(size === 1 || perColumn)) return fallback(args);
       biasValues = values;
     }
-    const out = new Float32Array(Math.max(batchA, batchB) * m * n);
+    const out = outputArray(Math.max(batchA, batchB) * m * n);
     addon.batchMatMul(aValues, bValues, out, batchA, batchB, m, n, k, transposeA, transposeB, biasValues, code);
     return backend.makeTensorInfo(outShape, 'float32', out);
   };

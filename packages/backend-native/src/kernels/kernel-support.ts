@@ -24,5 +24,15 @@ export function floatValues(backend: MathBackendCPU, tensor: TensorInfo): Float3
   return values instanceof Float32Array ? values : undefined;
 }
 
+/**
+ * An output array for a native kernel, left uninitialised: every native kernel writes each element
+ * of its output, so the zero-fill of `new Float32Array` (a memset of every multi-megabyte
+ * activation) would be wasted. Its own ArrayBuffer, exactly `length` floats long.
+ */
+export function outputArray(length: number): Float32Array {
+  const bytes = Buffer.allocUnsafeSlow(length * Float32Array.BYTES_PER_ELEMENT);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, length);
+}
+
 /** A kernel registered for the 'native' backend. */
 export type NativeKernelConfig = Omit<KernelConfig, 'backendName'>;

@@ -4,7 +4,7 @@ import {
 
 import type { NativeAddon } from '../addon.js';
 import { packGeometry } from '../geometry.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** MaxPoolGrad: routes each output gradient to its window's first maximum, as the cpu kernel does. */
 export function maxPoolGradKernel(addon: NativeAddon): NativeKernelConfig {
@@ -18,7 +18,7 @@ export function maxPoolGradKernel(addon: NativeAddon): NativeKernelConfig {
     if (!dyValues || !xValues || input.shape.length !== 4) return fallback(args);
     const info = backend_util.computePool2DInfo(
       input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-    const dx = new Float32Array(util.sizeFromShape(info.inShape));
+    const dx = outputArray(util.sizeFromShape(info.inShape));
     addon.maxPoolGrad(dyValues, xValues, dx, packGeometry(info));
     return backend.makeTensorInfo(info.inShape, 'float32', dx);
   };

@@ -2,7 +2,7 @@ import { backend_util, MaxPool, util, type KernelFunc, type TensorInfo, type Max
 
 import type { NativeAddon } from '../addon.js';
 import { packGeometry } from '../geometry.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** MaxPool (NHWC, float32), threaded over output rows. */
 export function maxPoolKernel(addon: NativeAddon): NativeKernelConfig {
@@ -15,7 +15,7 @@ export function maxPoolKernel(addon: NativeAddon): NativeKernelConfig {
     if (!xValues || x.shape.length !== 4) return fallback(args);
     const info = backend_util.computePool2DInfo(
       x.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-    const y = new Float32Array(util.sizeFromShape(info.outShape));
+    const y = outputArray(util.sizeFromShape(info.outShape));
     addon.maxPool(xValues, y, packGeometry(info));
     return backend.makeTensorInfo(info.outShape, 'float32', y);
   };

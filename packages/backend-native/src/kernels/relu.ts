@@ -1,7 +1,7 @@
 import { Relu, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { NativeAddon } from '../addon.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** Relu on float32 tensors (layers' activations run unfused while a gradient tape is recording). */
 export function reluKernel(addon: NativeAddon): NativeKernelConfig {
@@ -11,7 +11,7 @@ export function reluKernel(addon: NativeAddon): NativeKernelConfig {
     const { x } = inputs as unknown as { x: TensorInfo };
     const xValues = floatValues(backend, x);
     if (!xValues) return fallback(args);
-    const y = new Float32Array(xValues.length);
+    const y = outputArray(xValues.length);
     addon.relu(xValues, y);
     return backend.makeTensorInfo(x.shape, 'float32', y);
   };

@@ -1,7 +1,7 @@
 import { Step, type KernelFunc, type StepAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { NativeAddon } from '../addon.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** Step (the ReLU gradient's mask) on float32 tensors. */
 export function stepKernel(addon: NativeAddon): NativeKernelConfig {
@@ -12,7 +12,7 @@ export function stepKernel(addon: NativeAddon): NativeKernelConfig {
     const { alpha } = args.attrs as unknown as StepAttrs;
     const xValues = floatValues(backend, x);
     if (!xValues) return fallback(args);
-    const y = new Float32Array(xValues.length);
+    const y = outputArray(xValues.length);
     addon.step(xValues, y, alpha);
     return backend.makeTensorInfo(x.shape, 'float32', y);
   };

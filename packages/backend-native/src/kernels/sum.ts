@@ -1,7 +1,7 @@
 import { backend_util, Sum, util, type KernelFunc, type SumAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { NativeAddon } from '../addon.js';
-import { cpuKernelFunc, floatValues, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /**
  * Sum of float32 tensors over leading axes (bias gradients) or trailing axes (row sums); the cpu
@@ -25,7 +25,7 @@ export function sumKernel(addon: NativeAddon): NativeKernelConfig {
     const [outShape, reduceShape] = backend_util.computeOutAndReduceShapes(x.shape, axes);
     const reduced = util.sizeFromShape(reduceShape);
     const kept = util.sizeFromShape(outShape);
-    const out = new Float32Array(kept);
+    const out = outputArray(kept);
     if (leading) {
       addon.sum(xValues, out, reduced, kept, true);
     } else {
