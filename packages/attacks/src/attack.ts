@@ -41,9 +41,9 @@ export function misclassified(model: Classifier, x: tf.Tensor4D, labels: tf.Tens
 }
 
 /**
- * Base of every untargeted l-inf attack (Foolbox model): hyper-parameters go in the constructor,
- * model, inputs, labels and epsilons in the call. Inputs live in [0, 1]. The model is always run
- * in inference mode and its weights (APB included) are never changed.
+ * Base of every l-inf attack, untargeted by default (Foolbox model): hyper-parameters go in the
+ * constructor, model, inputs, labels and epsilons in the call. Inputs live in [0, 1]. The model is
+ * always run in inference mode and its weights (APB included) are never changed.
  */
 export abstract class Attack {
   /** Short alias, e.g. `fgsm`, `pgd`; used in reports. */
