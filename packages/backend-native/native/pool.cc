@@ -9,7 +9,87 @@
 
 namespace apb {
 
+namespace {
+
+// The 2x2, stride-2, unpadded window of LeNet-style networks: windows tile the image without
+// overlap, so the gradient writes each covered input once and no bounds checks are needed.
+bool isTiled2x2(const ConvGeometry& g) {
+  return g.filterH == 2 && g.filterW == 2 && g.strideH == 2 && g.strideW == 2 && g.dilationH == 1 &&
+         g.dilationW == 1 && g.padTop == 0 && g.padLeft == 0 && 2 * g.outH <= g.inH && 2 * g.outW <= g.inW;
+}
+
+void maxPoolTiled2x2(const ConvGeometry& g, const float* x, float* y) {
+  const int64_t rowStride = static_cast<int64_t>(g.inW) * g.inC;
+  const int64_t rows = static_cast<int64_t>(g.batch) * g.outH;
+  parallelFor(rows, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t b = r / g.outH;
+      const int oy = static_cast<int>(r % g.outH);
+      const float* top = x + (b * g.inH + 2 * oy) * rowStride;
+      const float* bottom = top + rowStride;
+      float* out = y + r * g.outW * g.inC;
+      for (int ox = 0; ox < g.outW; ++ox) {
+        const int64_t at = static_cast<int64_t>(2 * ox) * g.inC;
+        for (int c = 0; c < g.inC; ++c) {
+          // Window order and strict '>' from -infinity, exactly as the general loop (NaN skipped).
+          float m = -std::numeric_limits<float>::infinity();
+          if (top[at + c] > m) m = top[at + c];
+          if (top[at + g.inC + c] > m) m = top[at + g.inC + c];
+          if (bottom[at + c] > m) m = bottom[at + c];
+          if (bottom[at + g.inC + c] > m) m = bottom[at + g.inC + c];
+          out[static_cast<int64_t>(ox) * g.inC + c] = m;
+        }
+      }
+    }
+  });
+}
+
+void maxPoolGradTiled2x2(const ConvGeometry& g, const float* dy, const float* x, float* dx) {
+  const int64_t rowStride = static_cast<int64_t>(g.inW) * g.inC;
+  const int64_t imageSize = static_cast<int64_t>(g.inH) * rowStride;
+  parallelFor(g.batch, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      const float* image = x + b * imageSize;
+      float* dimage = dx + b * imageSize;
+      // Rows and columns no window covers (odd sizes) get no gradient.
+      if (2 * g.outH < g.inH) std::memset(dimage + 2 * g.outH * rowStride, 0, sizeof(float) * (g.inH - 2 * g.outH) * rowStride);
+      for (int oy = 0; oy < g.outH; ++oy) {
+        const int64_t topAt = 2 * oy * rowStride;
+        const float* d = dy + ((b * g.outH + oy) * g.outW) * g.inC;
+        if (2 * g.outW < g.inW) {
+          const int64_t tail = static_cast<int64_t>(2 * g.outW) * g.inC;
+          std::memset(dimage + topAt + tail, 0, sizeof(float) * (rowStride - tail));
+          std::memset(dimage + topAt + rowStride + tail, 0, sizeof(float) * (rowStride - tail));
+        }
+        for (int ox = 0; ox < g.outW; ++ox) {
+          const int64_t base = topAt + static_cast<int64_t>(2 * ox) * g.inC;
+          const int64_t corners[4] = {base, base + g.inC, base + rowStride, base + rowStride + g.inC};
+          for (int c = 0; c < g.inC; ++c) {
+            float best = -std::numeric_limits<float>::infinity();
+            int winner = -1;
+            for (int k = 0; k < 4; ++k) {
+              const float v = image[corners[k] + c];
+              dimage[corners[k] + c] = 0.f;
+              if (v > best) {
+                best = v;
+                winner = k;
+              }
+            }
+            if (winner >= 0) dimage[corners[winner] + c] = d[static_cast<int64_t>(ox) * g.inC + c];
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace
+
 void maxPool(const ConvGeometry& g, const float* x, float* y) {
+  if (isTiled2x2(g)) {
+    maxPoolTiled2x2(g, x, y);
+    return;
+  }
   const int64_t rows = static_cast<int64_t>(g.batch) * g.outH;
   const int64_t rowWork = static_cast<int64_t>(g.outW) * g.inC * g.filterH * g.filterW;
   parallelFor(rows, std::max<int64_t>(1, 16384 / std::max<int64_t>(1, rowWork)), [&](int64_t begin, int64_t end) {
@@ -40,6 +120,10 @@ void maxPool(const ConvGeometry& g, const float* x, float* y) {
 }
 
 void maxPoolGrad(const ConvGeometry& g, const float* dy, const float* x, float* dx) {
+  if (isTiled2x2(g)) {
+    maxPoolGradTiled2x2(g, dy, x, dx);
+    return;
+  }
   const int64_t imageSize = static_cast<int64_t>(g.inH) * g.inW * g.inC;
   parallelFor(g.batch, 1, [&](int64_t begin, int64_t end) {
     // Per-channel running maxima, so the innermost loop runs over contiguous channels.

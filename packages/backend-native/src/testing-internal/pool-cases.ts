@@ -4,6 +4,8 @@
 export const poolCases: Array<{ input: [number, number, number, number]; window: [number, number]; strides: [number, number]; pad: 'valid' | 'same' | number }> = [
   { input: [2, 24, 24, 6], window: [2, 2], strides: [2, 2], pad: 'valid' },
   { input: [3, 8, 8, 16], window: [2, 2], strides: [2, 2], pad: 'valid' },
+  { input: [2, 7, 9, 3], window: [2, 2], strides: [2, 2], pad: 'valid' },
+  { input: [1, 7, 9, 2], window: [2, 2], strides: [2, 2], pad: 'same' },
   { input: [1, 7, 9, 3], window: [3, 3], strides: [2, 2], pad: 'same' },
   { input: [2, 7, 7, 2], window: [3, 2], strides: [1, 1], pad: 'same' },
   { input: [2, 9, 8, 1], window: [2, 3], strides: [3, 2], pad: 'valid' },
