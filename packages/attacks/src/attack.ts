@@ -82,8 +82,8 @@ export abstract class Attack {
         return { raw, clipped, success };
       });
       outputs.push({ eps, ...output });
-      // Long evaluations stay responsive (progress bars, signals) between epsilons.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Long evaluations stay responsive (progress bars, signals, browser frames) between epsilons.
+      await tf.nextFrame();
     }
     return outputs;
   }
