@@ -31,6 +31,10 @@ inline void cpuRelax() {
 #endif
 }
 
+// True on pool workers and on a caller while it runs a job: a nested parallel call then runs
+// inline instead of waiting on the pool it is part of.
+thread_local bool tInsidePool = false;
+
 class Pool {
  public:
   ~Pool() { resize(1); }
@@ -51,11 +55,12 @@ class Pool {
 
   void run(int64_t chunks, const ChunkFn& fn) {
     if (chunks <= 0) return;
-    if (chunks == 1 || workers_.empty()) {
+    if (chunks == 1 || workers_.empty() || tInsidePool) {
       for (int64_t c = 0; c < chunks; ++c) fn(c, 0);
       return;
     }
     std::lock_guard<std::mutex> serial(callerMutex_);
+    tInsidePool = true;
     uint64_t generation;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -69,6 +74,7 @@ class Pool {
     wake_.notify_all();
     work(generation, 0, &fn, chunks);
     while (completed_.load(std::memory_order_acquire) < chunks) std::this_thread::yield();
+    tInsidePool = false;
   }
 
  private:
@@ -90,6 +96,7 @@ class Pool {
     // OpenMP settings are per thread: without this, oneDNN would start an OpenMP team of its own
     // inside every GEMM this worker runs, oversubscribing the cores.
     omp_set_num_threads(1);
+    tInsidePool = true;
     uint64_t seen = 0;
     for (;;) {
       // Kernels of a training step come a few microseconds apart: spin briefly before sleeping,
