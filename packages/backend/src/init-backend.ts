@@ -14,9 +14,11 @@ function validate(options: InitBackendOptions): { backend: BackendChoice; thread
       suggestion: `Choose one of: ${BACKEND_CHOICES.join(', ')}.`,
     });
   }
-  const { threads } = options;
+  // APB_THREADS lets a parent process (e.g. `apb reproduce --jobs N`) share the cores among workers.
+  const fromEnv = process.env.APB_THREADS;
+  const threads = options.threads ?? (fromEnv === undefined || fromEnv === '' ? undefined : Number(fromEnv));
   if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
-    throw new ApbError(`Option 'threads' must be a whole number >= 1, got ${String(threads)}.`, {
+    throw new ApbError(`Option 'threads' (or APB_THREADS) must be a whole number >= 1, got ${String(threads)}.`, {
       code: 'INVALID_OPTION',
       suggestion: "Pass e.g. threads: 2, or leave 'threads' out to let the backend decide.",
     });

@@ -57,10 +57,10 @@ export const PRESETS: Record<Preset, PresetSettings> = {
     train: { epochs: 1, trainLimit: 1000, testLimit: 500, batchSize: 50, pgdSteps: 3 },
     evaluation: { pgdSteps: 5, pgdRestarts: 1, pgdLimit: 100, squareQueries: 50, squareLimit: 50, diagnosticsLimit: 20 },
   },
-  // Sized from a measured full-MNIST epoch (wasm, 2 shared cores): 51 s clean, and an evaluation
-  // dominated by Square and the diagnostics; 3 epochs would take ~100 min with 2 jobs.
+  // Sized for 2 cores: with the native backend a clean full-MNIST epoch takes ~7 s, so the whole
+  // quick reproduction is dominated by the evaluations (Square and the diagnostics).
   quick: {
-    train: { epochs: 2, batchSize: 128, pgdSteps: 5 },
+    train: { epochs: 3, batchSize: 128, pgdSteps: 5 },
     evaluation: { pgdSteps: 10, pgdRestarts: 1, pgdLimit: 1000, squareQueries: 100, squareLimit: 500, diagnosticsLimit: 100 },
   },
   paper: {

@@ -1,5 +1,6 @@
 import { ApbError } from '@apb/backend';
 import { fork, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -179,7 +180,9 @@ async function forkedRunner(count: number, options: ReproductionOptions): Promis
   for (let i = 0; i < count; i += 1) {
     // Ctrl-C reaches the children directly; the parent only forwards its own abort signal. Whatever
     // a worker prints goes to stderr, so a command's --json output on stdout stays clean.
-    const child = fork(workerPath, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: workerExecArgv() });
+    // Each worker gets its share of the cores, so N multi-threaded backends do not oversubscribe them.
+    const threads = process.env.APB_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / count)));
+    const child = fork(workerPath, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: workerExecArgv(), env: { ...process.env, APB_THREADS: threads } });
     const worker: (typeof workers)[number] = { child };
     child.on('message', (reply: WorkerReply) => {
       if (reply.type === 'progress') options.onProgress?.({ type: 'run', id: reply.id, event: reply.event });
