@@ -5,7 +5,7 @@ import { isApbError } from '@apb/backend';
 
 import { runBench } from './run-bench.js';
 
-const usage = 'usage: bench [--quick] [--backend NAME]... [--suite NAME]... [--out FILE]';
+const usage = 'usage: bench [--quick] [--backend NAME]... [--suite NAME]... [--out FILE] [--compare-pytorch] [--pytorch-results FILE]';
 
 try {
   const { values } = parseArgs({
@@ -14,6 +14,8 @@ try {
       backend: { type: 'string', multiple: true },
       suite: { type: 'string', multiple: true },
       out: { type: 'string' },
+      'compare-pytorch': { type: 'boolean', default: false },
+      'pytorch-results': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -26,6 +28,9 @@ try {
       ...(values.backend === undefined ? {} : { backends: values.backend.flatMap((b) => b.split(',')) }),
       ...(values.suite === undefined ? {} : { suites: values.suite.flatMap((s) => s.split(',')) }),
       ...(values.out === undefined ? {} : { out: values.out }),
+      ...(values['pytorch-results'] !== undefined
+        ? { comparePytorch: values['pytorch-results'] }
+        : values['compare-pytorch'] ? { comparePytorch: true } : {}),
     });
     if (document.errors.length > 0) process.exitCode = 1;
   }

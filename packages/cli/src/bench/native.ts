@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 import { initBackend, type BackendInfo } from '@apb/backend';
 
@@ -32,21 +32,13 @@ function timing(quick: boolean): Omit<MeasureOptions, 'imagesPerStep'> {
 }
 
 /**
- * `--compare-pytorch` reaches this suite through the process arguments (or
- * APB_BENCH_COMPARE_PYTORCH=1, or a `comparePytorch` the harness may add to the context). With a
- * file name after it, PyTorch figures are read from that file (the script's JSON) instead of measured.
+ * `--compare-pytorch` (or APB_BENCH_COMPARE_PYTORCH=1) asks for PyTorch figures; with a file name,
+ * they are read from that file (the script's JSON) instead of measured.
  */
 function pytorchRequest(context: BenchContext): { compare: false } | { compare: true; file?: string } {
-  const fromContext = (context as BenchContext & { comparePytorch?: boolean | string }).comparePytorch;
-  if (typeof fromContext === 'string') return { compare: true, file: fromContext };
-  if (fromContext === true || process.env.APB_BENCH_COMPARE_PYTORCH === '1') return { compare: true };
-  const at = process.argv.findIndex((arg) => arg === '--compare-pytorch' || arg.startsWith('--compare-pytorch='));
-  if (at < 0) return { compare: false };
-  const arg = process.argv[at]!;
-  const inline = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : undefined;
-  const next = process.argv[at + 1];
-  const file = inline ?? (next !== undefined && !next.startsWith('-') && existsSync(next) ? next : undefined);
-  return file === undefined ? { compare: true } : { compare: true, file };
+  if (typeof context.comparePytorch === 'string') return { compare: true, file: context.comparePytorch };
+  if (context.comparePytorch === true || process.env.APB_BENCH_COMPARE_PYTORCH === '1') return { compare: true };
+  return { compare: false };
 }
 
 /** The first Python that imports torch: APB_PYTHON, python3, then the system one (Debian's python3-torch). */

@@ -5,7 +5,7 @@ import { ApbError, listBackends, tfjsVersions } from '@apb/backend';
 import { version_layers } from '@tensorflow/tfjs-layers';
 
 import { machineInfo, type MachineInfo } from './machine.js';
-import type { BenchResult, BenchSuite } from './suite.js';
+import type { BenchContext, BenchResult, BenchSuite } from './suite.js';
 import { suites as allSuites } from './suites.js';
 
 /** Options of {@link runBench}. */
@@ -20,6 +20,8 @@ export interface RunBenchOptions {
   suites?: string[];
   /** Progress lines (stderr by default, so stdout carries only the JSON). */
   log?: (line: string) => void;
+  /** Compare with PyTorch (suites that can): true to measure it, or a file of its earlier figures. */
+  comparePytorch?: boolean | string;
   /** Print the JSON document on stdout; default true. */
   print?: boolean;
 }
@@ -59,7 +61,7 @@ export function writeFileAtomic(file: string, text: string): void {
 /** Runs the given suites and collects results and errors (the testable core of {@link runBench}). */
 export async function runSuites(
   selected: BenchSuite[],
-  context: { quick: boolean; backends: string[]; log: (line: string) => void },
+  context: BenchContext,
 ): Promise<{ results: BenchResult[]; errors: { suite: string; message: string }[] }> {
   const results: BenchResult[] = [];
   const errors: { suite: string; message: string }[] = [];
@@ -111,7 +113,12 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchDocu
 
   const createdAt = new Date().toISOString();
   const file = resolve(options.out ?? join(repoRoot(process.cwd()), 'bench-results', `bench-${createdAt.replace(/:/g, '-')}.json`));
-  const { results, errors } = await runSuites(selected, { quick, backends, log });
+  const { results, errors } = await runSuites(selected, {
+    quick,
+    backends,
+    log,
+    ...(options.comparePytorch === undefined ? {} : { comparePytorch: options.comparePytorch }),
+  });
   const document: BenchDocument = {
     schemaVersion: 1,
     createdAt,

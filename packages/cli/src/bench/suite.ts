@@ -14,6 +14,8 @@ export interface BenchContext {
   /** Backends the user asked for (`--backend`), default: every one available. */
   backends: string[];
   log: (line: string) => void;
+  /** `--compare-pytorch`: true to measure PyTorch here, or a file of earlier PyTorch figures. */
+  comparePytorch?: boolean | string;
 }
 
 /** A group of benchmarks owned by one package's concerns; registered in `suites.ts`. */

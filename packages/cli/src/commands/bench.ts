@@ -33,8 +33,7 @@ export type BenchOptions = z.input<typeof benchOptionsSchema>;
 export async function runBenchCommand(options: BenchOptions, output: Output = silentOutput, print = false): Promise<BenchDocument> {
   const parsed = benchOptionsSchema.parse(options);
   const { runBench } = await import('../bench/run-bench.js');
-  // `comparePytorch` rides along for the harness; it ignores what it does not know yet.
-  const harnessOptions: RunBenchOptions & { comparePytorch?: boolean | string } = {
+  const harnessOptions: RunBenchOptions = {
     quick: parsed.quick,
     log: output.info,
     print,
