@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { lenet } from '@apb/layers';
 
 /** The paper's batch size. */
 export const BATCH_SIZE = 128;
@@ -8,25 +9,11 @@ export const BATCH_SIZE = 128;
 const FGSM_EPS = 0.1;
 
 /**
- * The paper's LeNet (conv 6@5x5, relu, maxpool 2, conv 16@5x5, relu, maxpool 2, fc 120, fc 84,
- * fc 10 logits; 'valid' padding, so 4x4x16 before flatten), built from plain tfjs-layers with
- * seeded weights so every backend and process times the same network.
+ * The classical LeNet that `apb train` trains (`lenet()` of @apb/layers), with seeded weights so
+ * every backend and process times the same network.
  */
 export function buildBenchLenet(seed = 1): tfl.LayersModel {
-  let next = seed;
-  const init = () => tfl.initializers.glorotUniform({ seed: next++ });
-  return tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 120, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ units: 84, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ units: 10, kernelInitializer: init() }),
-    ],
-  });
+  return lenet({ seed });
 }
 
 /** One synthetic MNIST-shaped batch in [0, 1] with labels, seeded. */
