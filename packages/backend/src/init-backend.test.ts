@@ -91,4 +91,18 @@ describe('initBackend', () => {
     const threads = await rejection(initBackend({ backend: 'wasm', threads: 0 }));
     expect(threads).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining("'threads'") });
   });
+
+  it('takes the thread count from APB_THREADS when the option is left out, and checks it too', async () => {
+    const previous = process.env.APB_THREADS;
+    try {
+      process.env.APB_THREADS = 'two';
+      const error = await rejection(initBackend({ backend: 'cpu' }));
+      expect(error).toMatchObject({ code: 'INVALID_OPTION', message: expect.stringContaining('APB_THREADS') });
+      process.env.APB_THREADS = '1';
+      await expect(initBackend({ backend: 'cpu' })).resolves.toMatchObject({ name: 'cpu', threads: 1 });
+    } finally {
+      if (previous === undefined) delete process.env.APB_THREADS;
+      else process.env.APB_THREADS = previous;
+    }
+  });
 });
