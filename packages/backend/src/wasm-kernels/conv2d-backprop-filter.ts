@@ -10,6 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 
 import { callWasmKernel, pair, release } from './call-kernel.js';
+import { cropToFilter, swappedGradientPad } from './swapped-filter-gradient.js';
 
 /**
  * Attributes of `Conv2DBackpropFilter`, plus the optional `dilations` that tfjs-core's kernel
@@ -46,46 +47,25 @@ export function conv2DBackpropFilterWasm(args: {
     false,
     channelsLast ? 'channelsLast' : 'channelsFirst',
   );
-  const { filterHeight, filterWidth, inHeight, inWidth, outHeight, outWidth, padInfo } = info;
-  const [strideHeight, strideWidth] = [info.strideHeight, info.strideWidth];
-  const [dilationHeight, dilationWidth] = [info.dilationHeight, info.dilationWidth];
 
   // [ci, H, W, batch] and [outH, outW, batch, co], whatever the data format.
   const xSwapped = callWasmKernel('Transpose', backend, { x }, { perm: channelsLast ? [3, 1, 2, 0] : [1, 2, 3, 0] });
   const dySwapped = callWasmKernel('Transpose', backend, { x: dy }, { perm: channelsLast ? [1, 2, 0, 3] : [2, 3, 0, 1] });
 
-  // Only the bottom/right padding the last filter tap reaches is needed; 'valid' convolutions whose
-  // stride leaves rows unused need none and then yield extra taps, cropped below.
-  const padBottom = Math.max(0, (filterHeight - 1) * dilationHeight + (outHeight - 1) * strideHeight + 1 - inHeight - padInfo.top);
-  const padRight = Math.max(0, (filterWidth - 1) * dilationWidth + (outWidth - 1) * strideWidth + 1 - inWidth - padInfo.left);
   const swappedGrad = callWasmKernel(
     'Conv2D',
     backend,
     { x: xSwapped, filter: dySwapped },
     {
-      strides: [dilationHeight, dilationWidth],
-      dilations: [strideHeight, strideWidth],
-      pad: [
-        [0, 0],
-        [padInfo.top, padBottom],
-        [padInfo.left, padRight],
-        [0, 0],
-      ],
+      strides: [info.dilationHeight, info.dilationWidth],
+      dilations: [info.strideHeight, info.strideWidth],
+      pad: swappedGradientPad(info),
       dataFormat: 'NHWC',
     },
   );
   release(backend, xSwapped, dySwapped);
 
-  let cropped = swappedGrad;
-  if (swappedGrad.shape[1] !== filterHeight || swappedGrad.shape[2] !== filterWidth) {
-    cropped = callWasmKernel(
-      'Slice',
-      backend,
-      { x: swappedGrad },
-      { begin: [0, 0, 0, 0], size: [info.inChannels, filterHeight, filterWidth, info.outChannels] },
-    );
-    release(backend, swappedGrad);
-  }
+  const cropped = cropToFilter(backend, swappedGrad, info);
   const dw = callWasmKernel('Transpose', backend, { x: cropped }, { perm: [1, 2, 0, 3] });
   release(backend, cropped);
   return dw;

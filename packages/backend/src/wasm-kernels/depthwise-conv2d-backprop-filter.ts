@@ -10,6 +10,7 @@ import {
 } from '@tensorflow/tfjs-core';
 
 import { callWasmKernel, release } from './call-kernel.js';
+import { cropToFilter, swappedGradientPad } from './swapped-filter-gradient.js';
 
 /**
  * The filter gradient of a depthwise convolution (NHWC) as one wasm depthwise convolution:
@@ -35,7 +36,7 @@ export function depthwiseConv2dNativeBackpropFilterWasm(args: {
     dimRoundingMode,
     true,
   );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth, padInfo } = info;
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, filterHeight, filterWidth } = info;
   const multiplier = filterShape[3];
   const groups = batchSize * inChannels;
 
@@ -46,9 +47,6 @@ export function depthwiseConv2dNativeBackpropFilterWasm(args: {
   const dyFilter = callWasmKernel('Reshape', backend, { x: dyT }, { shape: [outHeight, outWidth, groups, multiplier] });
   release(backend, xT, dy5, dyT);
 
-  // See conv2d-backprop-filter.ts: pad only what the last tap reaches, crop surplus taps.
-  const padBottom = Math.max(0, (filterHeight - 1) * info.dilationHeight + (outHeight - 1) * info.strideHeight + 1 - inHeight - padInfo.top);
-  const padRight = Math.max(0, (filterWidth - 1) * info.dilationWidth + (outWidth - 1) * info.strideWidth + 1 - inWidth - padInfo.left);
   const perGroup = callWasmKernel(
     'DepthwiseConv2dNative',
     backend,
@@ -56,21 +54,12 @@ export function depthwiseConv2dNativeBackpropFilterWasm(args: {
     {
       strides: [info.dilationHeight, info.dilationWidth],
       dilations: [info.strideHeight, info.strideWidth],
-      pad: [
-        [0, 0],
-        [padInfo.top, padBottom],
-        [padInfo.left, padRight],
-        [0, 0],
-      ],
+      pad: swappedGradientPad(info),
     },
   );
   release(backend, xGrouped, dyFilter);
 
-  let cropped = perGroup;
-  if (perGroup.shape[1] !== filterHeight || perGroup.shape[2] !== filterWidth) {
-    cropped = callWasmKernel('Slice', backend, { x: perGroup }, { begin: [0, 0, 0, 0], size: [1, filterHeight, filterWidth, groups * multiplier] });
-    release(backend, perGroup);
-  }
+  const cropped = cropToFilter(backend, perGroup, info);
   const perBatch = callWasmKernel('Reshape', backend, { x: cropped }, { shape: [filterHeight, filterWidth, batchSize, inChannels * multiplier] });
   const summed = callWasmKernel('Sum', backend, { x: perBatch }, { axis: [2], keepDims: false });
   release(backend, cropped, perBatch);
