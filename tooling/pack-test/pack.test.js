@@ -1,9 +1,10 @@
 // Installability check (design card: "install individual packages, pin versions per consumer"):
 // every published package is packed as npm would publish it and installed from the tarballs into
 // a scratch project outside the workspace, with no workspace links and no TypeScript sources
-// needed at run time. The scratch install is offline, from the pnpm store the workspace filled.
+// needed at run time. The scratch install resolves third-party packages from the registry, as a
+// user's would: CI starts with empty package caches, so an offline install cannot work there.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -51,14 +52,14 @@ beforeAll(() => {
     // not on the registry yet: point them at the tarballs.
     pnpm: { overrides: fileDeps },
   }, null, 2));
-  run('pnpm', ['install', '--offline', '--ignore-workspace', '--config.auto-install-peers=false',
+  run('pnpm', ['install', '--ignore-workspace', '--config.auto-install-peers=false',
     '--config.strict-peer-dependencies=false'], project);
 }, 300_000);
 
 afterAll(() => { if (scratch) rmSync(scratch, { recursive: true, force: true }); });
 
 function readDevVersion(name) {
-  // The version the workspace installed (so the offline install finds it in the store).
+  // The version the workspace installed, so the consumer tests what we test.
   const manifest = createRequire(path.join(root, 'packages/backend/package.json')).resolve(`${name}/package.json`);
   return JSON.parse(readFileSync(manifest, 'utf8')).version;
 }
@@ -78,6 +79,22 @@ describe('packed packages', () => {
     writeFileSync(path.join(project, 'use.mjs'), readFileSync(path.join(import.meta.dirname, 'fixtures/use.mjs'), 'utf8'));
     const out = run('node', ['use.mjs'], project);
     expect(out).toContain('consumer ok');
+  });
+
+  it('share the consumer\'s single copy of TensorFlow.js (peer dependencies, as the README shows)', () => {
+    const project = path.join(scratch, 'project');
+    const fromProject = createRequire(path.join(project, 'package.json'));
+    const own = realpathSync(path.dirname(fromProject.resolve('@tensorflow/tfjs-core/package.json')));
+    for (const p of published) {
+      const manifest = p.manifest;
+      const peers = Object.keys(manifest.peerDependencies ?? {});
+      if (!peers.includes('@tensorflow/tfjs-core')) continue;
+      const packageDir = realpathSync(path.join(project, 'node_modules', manifest.name));
+      const seen = realpathSync(path.dirname(createRequire(path.join(packageDir, 'package.json')).resolve('@tensorflow/tfjs-core/package.json')));
+      expect(seen, manifest.name).toBe(own);
+    }
+    const copies = readdirSync(path.join(project, 'node_modules/.pnpm')).filter((entry) => entry.startsWith('@tensorflow+tfjs-core@'));
+    expect(copies).toHaveLength(1);
   });
 
   it('resolve their types in a strict NodeNext TypeScript project', () => {

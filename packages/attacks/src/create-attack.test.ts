@@ -22,6 +22,13 @@ describe('createAttack', () => {
     });
   });
 
+  it('names the margin-loss variants apart, so their results are never mixed with cross-entropy ones', () => {
+    expect(createAttack('fgsm', { loss: 'margin' }).name).toBe('fgsm-margin');
+    expect(createAttack('pgd', { loss: 'margin' }).name).toBe('pgd-margin');
+    expect(createAttack('fgsm', { loss: 'ce' }).name).toBe('fgsm');
+    expect(createAttack('pgd').name).toBe('pgd');
+  });
+
   it('passes parameters through to the constructor', () => {
     const pgd = createAttack('pgd', { steps: 7, restarts: 2, loss: 'margin' });
     expect(pgd.params).toMatchObject({ steps: 7, restarts: 2, loss: 'margin' });

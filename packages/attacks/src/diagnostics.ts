@@ -109,10 +109,10 @@ export async function runDiagnostics(model: Classifier, view: DatasetView, input
   const { zeroGradient, saturated } = await gradientAndSaturation(model, view, indices, batchSize);
 
   const own = input.outcomes;
-  const oneStep = [...own.filter((o) => o.attack === 'fgsm' || o.attack === 'fgsm-rs'), fgsm];
-  const iterative = [...own.filter((o) => o.attack === 'pgd'), at(pgdCe, epsStar)];
+  const oneStep = [...own.filter((o) => ['fgsm', 'fgsm-margin', 'fgsm-rs'].includes(o.attack)), fgsm];
+  const iterative = [...own.filter((o) => o.attack === 'pgd' || o.attack === 'pgd-margin'), at(pgdCe, epsStar)];
   const blackBox = own.filter((o) => o.attack === 'square' || o.attack === 'transfer');
-  const whiteBox = [...own.filter((o) => o.attack === 'pgd'), at(pgdCe, epsStar), at(pgdMargin, epsStar)];
+  const whiteBox = [...own.filter((o) => o.attack === 'pgd' || o.attack === 'pgd-margin'), at(pgdCe, epsStar), at(pgdMargin, epsStar)];
 
   const diagnostics: Diagnostic[] = [];
   const slack = DIAGNOSTIC_THRESHOLDS.comparisonSlack;

@@ -18,13 +18,15 @@ export interface LinfFgsmOptions {
  * of the input gradient of the loss. This is the attack the paper reports (eps = 0.3).
  */
 export class LinfFgsm extends Attack {
-  readonly name = 'fgsm';
+  /** `fgsm`, or `fgsm-margin` with the margin loss, so results of the two stay apart. */
+  readonly name: 'fgsm' | 'fgsm-margin';
   readonly params: Record<string, unknown>;
   readonly loss: AttackLoss;
 
   constructor(options: LinfFgsmOptions = {}) {
     super(checkBoolean('LinfFgsm', 'targeted', options.targeted ?? false));
     this.loss = checkChoice('LinfFgsm', 'loss', options.loss ?? 'ce', ['ce', 'margin'] as const);
+    this.name = this.loss === 'margin' ? 'fgsm-margin' : 'fgsm';
     this.params = { loss: this.loss, targeted: this.targeted };
   }
 

@@ -34,7 +34,8 @@ export interface LinfPgdOptions {
  * seed repeats a run exactly).
  */
 export class LinfPgd extends Attack {
-  readonly name = 'pgd';
+  /** `pgd`, or `pgd-margin` with the margin loss, so results of the two stay apart. */
+  readonly name: 'pgd' | 'pgd-margin';
   readonly params: Record<string, unknown>;
   readonly steps: number;
   readonly stepSize: number | undefined;
@@ -51,6 +52,7 @@ export class LinfPgd extends Attack {
     this.randomStart = checkBoolean('LinfPgd', 'randomStart', options.randomStart ?? true);
     this.restarts = checkInteger('LinfPgd', 'restarts', options.restarts ?? 1, 1);
     this.loss = checkChoice('LinfPgd', 'loss', options.loss ?? 'ce', ['ce', 'margin'] as const);
+    this.name = this.loss === 'margin' ? 'pgd-margin' : 'pgd';
     this.seed = checkInteger('LinfPgd', 'seed', options.seed ?? 0, 0);
     this.rng = createRng(this.seed);
     this.params = {

@@ -49,6 +49,8 @@ describe('the apb binary', () => {
     [['reproduce', '--preset', 'huge'], /^apb: --preset: /],
     [['reproduce', '--figure', '4'], /^apb: --figure: /],
     [['reproduce', '--jobs', '0'], /^apb: --jobs: must be at least 1/],
+    [['reproduce', '--seeds', '1,x'], /^apb: --seeds\.1: must be numbers/],
+    [['reproduce', '--seeds', '1,1'], /^apb: Seeds must be distinct/],
     [['report'], /^apb: missing required argument 'dir'/],
     [['datasets', 'download'], /^apb: unknown command 'download'/],
   ])('rejects %j with exit code 1 and one line', async (args, pattern) => {

@@ -24,7 +24,8 @@ export const BACKENDS = ['auto', 'native', 'tensorflow-gpu', 'tensorflow', 'wasm
 const yesNo = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean({ error: 'must be true or false' }));
 
 /** `"a,b"` -> `["a", "b"]`, each part checked by `item`. */
-function listOf<Item extends z.ZodType>(item: Item) {
+/** A comma-separated flag value (or an array from a runX caller) as a list of `item`. */
+export function listOf<Item extends z.ZodType>(item: Item) {
   // Strings from the command line are split at commas; arrays (from runX callers) pass through.
   return z.preprocess(
     (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter((part) => part !== '') : value),

@@ -25,8 +25,12 @@ export function attacksForPlan(plan: EvaluationPlan, seed: number, transferSourc
     switch (name) {
       case 'fgsm':
         return createAttack('fgsm');
+      case 'fgsm-margin':
+        return createAttack('fgsm', { loss: 'margin' });
       case 'pgd':
         return createAttack('pgd', { steps: plan.pgdSteps, restarts: plan.pgdRestarts, seed });
+      case 'pgd-margin':
+        return createAttack('pgd', { steps: plan.pgdSteps, restarts: plan.pgdRestarts, loss: 'margin', seed });
       case 'square':
         return createAttack('square', { queries: plan.squareQueries, seed });
       case 'noise':
@@ -60,6 +64,7 @@ export async function evaluateModel(
   const subset: Record<string, number> = {};
   if (plan.pgdLimit !== null) {
     subset['pgd'] = Math.min(plan.pgdLimit, data.count);
+    subset['pgd-margin'] = Math.min(plan.pgdLimit, data.count);
     subset['transfer'] = Math.min(plan.pgdLimit, data.count);
   }
   if (plan.squareLimit !== null) subset['square'] = Math.min(plan.squareLimit, data.count);

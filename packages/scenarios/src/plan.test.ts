@@ -20,20 +20,56 @@ describe('planReproduction', () => {
     expect(specs.filter((spec) => spec.kind === 'train' && spec.roles.includes('figure-2'))).toHaveLength(2);
   });
 
-  it('plans Figure 3b as five memory counts per data set, h = 0 being the naive APB run', () => {
-    const specs = planReproduction({ figure: '3b', preset: 'paper' }).filter((spec) => spec.roles.includes('figure-3b'));
-    expect(specs.map((spec) => spec.config.memories)).toEqual([0, 625, 2500, 5625, 10000, 0, 625, 2500, 5625, 10000]);
-    expect(specs[0]!.config.apb).toBe('naive');
-    expect(specs.every((spec) => spec.config.epochs === 500 && spec.config.preset === 'paper')).toBe(true);
+  it('plans Figure 3b as five memory counts per data set, h = 0 being the naive APB run evaluated again with the same attacks', () => {
+    const specs = planReproduction({ figure: '3b', preset: 'paper' });
+    const trained = specs.filter((spec) => spec.kind === 'train' && spec.roles.includes('figure-3b'));
+    expect(trained.map((spec) => spec.config.memories)).toEqual([0, 625, 2500, 5625, 10000, 0, 625, 2500, 5625, 10000]);
+    expect(trained[0]!.config.apb).toBe('naive');
+    expect(trained.every((spec) => spec.config.epochs === 500 && spec.config.preset === 'paper')).toBe(true);
+    const reEvaluated = specs.filter((spec) => spec.kind === 'evaluate');
+    expect(reEvaluated.map((spec) => [spec.id, spec.from])).toEqual([
+      ['mnist-clean-apb-naive-s1-figure-3b', 'mnist-clean-apb-naive-s1'],
+      ['fashion-mnist-clean-apb-naive-s1-figure-3b', 'fashion-mnist-clean-apb-naive-s1'],
+    ]);
+    const multimodal = trained.filter((spec) => spec.config.memories > 0);
+    for (const spec of [...reEvaluated, ...multimodal]) expect(spec.config.evaluation).toMatchObject({ attacks: ['fgsm', 'fgsm-margin', 'pgd'], eps: [0.3] });
+    expect(specs.filter((spec) => spec.roles.includes('figure-3b-reference')).map((spec) => spec.id)).toEqual(['mnist-clean-classical-s1', 'fashion-mnist-clean-classical-s1']);
+  });
+
+  it('repeats every run once per seed, each seed with its own transfer source', () => {
+    const specs = planReproduction({ figure: '3b', preset: 'quick', seeds: [1, 2, 3] });
+    expect(new Set(ids(specs)).size).toBe(specs.length);
+    expect(specs).toHaveLength(3 * 2 * 8);
+    expect([...new Set(specs.filter((spec) => !spec.id.startsWith('sources/')).map((spec) => spec.config.seed))]).toEqual([1, 2, 3]);
+    expect(ids(specs).filter((id) => id.startsWith('sources/mnist'))).toEqual([
+      'sources/mnist-clean-classical-s1001-e3-nall',
+      'sources/mnist-clean-classical-s1002-e3-nall',
+      'sources/mnist-clean-classical-s1003-e3-nall',
+    ]);
+    expect(specs.filter((spec) => spec.config.memories === 10000).map((spec) => spec.id)).toEqual([
+      'mnist-clean-apb-multimodal-h10000-s1',
+      'fashion-mnist-clean-apb-multimodal-h10000-s1',
+      'mnist-clean-apb-multimodal-h10000-s2',
+      'fashion-mnist-clean-apb-multimodal-h10000-s2',
+      'mnist-clean-apb-multimodal-h10000-s3',
+      'fashion-mnist-clean-apb-multimodal-h10000-s3',
+    ]);
+  });
+
+  it('rejects repeated or negative seeds by name', () => {
+    expect(() => planReproduction({ figure: '2', preset: 'smoke', seeds: [1, 1] })).toThrow(/Seeds must be distinct/);
+    expect(() => planReproduction({ figure: '2', preset: 'smoke', seeds: [-1] })).toThrow(/Seeds/);
+    expect(() => planReproduction({ figure: '2', preset: 'smoke', seeds: [] })).toThrow(/Seeds/);
   });
 
   it('plans everything once, sources before the runs that need them', () => {
     const specs = planReproduction({ figure: 'all', preset: 'smoke' });
     expect(new Set(ids(specs)).size).toBe(specs.length);
-    expect(specs).toHaveLength(18 + 2 + 8);
+    expect(specs).toHaveLength(18 + 2 + 8 + 2);
     specs.forEach((spec, index) => spec.dependsOn.forEach((id) => expect(ids(specs).indexOf(id)).toBeLessThan(index)));
     const apbClean = specs.find((spec) => spec.id === 'mnist-clean-apb-naive-s1')!;
     expect(apbClean.roles.sort()).toEqual(['figure-2', 'figure-3b']);
+    expect(specs.find((spec) => spec.id === 'mnist-clean-classical-s1')!.roles.sort()).toEqual(['figure-2', 'figure-3b-reference']);
   });
 
   it('adds the precomputed sources when training examples are precomputed, and applies overrides to every run', () => {

@@ -55,6 +55,9 @@ describe('runReproduction', () => {
     expect(records.map((record) => record.config.model)).toEqual(['lenet', 'lenet-apb']);
     const written = JSON.parse(await readFile(join(outDir, 'reproduction.json'), 'utf8'));
     expect(written.runs).toHaveLength(2);
+    // Portable: the folder can be moved or committed without naming this machine's paths.
+    expect(written.outDir).toBe('.');
+    expect(written.runs.map((run: { runJson: string }) => run.runJson)).toEqual(['synthetic-clean-classical-s1/run.json', 'synthetic-clean-apb-naive-s1/run.json']);
 
     const again = await runReproduction({ specs, outDir, jobs: 2 });
     expect(again.runs.map((run) => run.outcome)).toEqual(['skipped', 'skipped']);

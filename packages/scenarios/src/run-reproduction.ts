@@ -2,7 +2,7 @@ import { ApbError } from '@apb/backend';
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic-write.js';
 import { executeSpec } from './execute-spec.js';
@@ -32,6 +32,8 @@ export interface ReproductionOptions {
   /** Run these specs instead of a figure's plan (custom sweeps, tests). */
   specs?: RunSpec[];
   outDir: string;
+  /** Every run of the figure's plan once per seed (default: seed 1). */
+  seeds?: number[];
   /** Specs run in parallel child processes when > 1. Default 1 (in this process). */
   jobs?: number;
   dataDir?: string;
@@ -84,7 +86,7 @@ export async function runReproduction(options: ReproductionOptions): Promise<Rep
   if (options.backend !== undefined) overrides.backend = options.backend;
   const specs =
     options.specs ??
-    planReproduction({ figure: options.figure ?? 'all', preset: options.preset ?? 'quick', adversarialSource: options.adversarialSource, overrides });
+    planReproduction({ figure: options.figure ?? 'all', preset: options.preset ?? 'quick', adversarialSource: options.adversarialSource, overrides, seeds: options.seeds });
   const outcomes = new Map<string, { outcome: SpecOutcome; error?: string }>();
   const emit = options.onProgress ?? (() => undefined);
 
@@ -134,11 +136,22 @@ export async function runReproduction(options: ReproductionOptions): Promise<Rep
     }),
     seconds: (performance.now() - started) / 1000,
   };
+  // Paths in the file are relative to the folder, so a results folder can be moved or committed.
+  const portable = {
+    ...summary,
+    outDir: '.',
+    runs: summary.runs.map((run) => ({ ...run, runJson: portablePath(options.outDir, run.runJson) })),
+  };
   await writeFileAtomic(
     join(options.outDir, 'reproduction.json'),
-    `${JSON.stringify({ figure: options.figure ?? null, preset: options.preset ?? null, jobs, ...summary, specs: specs.map(({ config: _config, ...rest }) => rest) }, null, 2)}\n`,
+    `${JSON.stringify({ figure: options.figure ?? null, preset: options.preset ?? null, jobs, ...portable, specs: specs.map(({ config: _config, ...rest }) => rest) }, null, 2)}\n`,
   );
   return summary;
+}
+
+/** `path` relative to `root`, with `/` separators on every platform. */
+function portablePath(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/');
 }
 
 interface Runner {

@@ -2,7 +2,7 @@ import { ApbError } from '@apb/backend';
 import { z } from 'zod';
 
 /** Attacks the evaluation can run, by their `@apb/attacks` short names. */
-export const EVALUATION_ATTACKS = ['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const;
+export const EVALUATION_ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'square', 'noise'] as const;
 
 /** One attack of the evaluation plan. */
 export type EvaluationAttack = (typeof EVALUATION_ATTACKS)[number];

@@ -43,6 +43,14 @@ describe('runReport', () => {
     expect(result.data.provenance[0]).toBe('apb reproduce --preset quick --figure all: 90.0 minutes of wall time over 2 invocation(s).');
   });
 
+  it('names each kind of apb reproduce call that filled the folder', async () => {
+    await writeFixtureRuns(dir, fixtureReproduction());
+    const invocations = [{ seconds: 1800 }, { figure: '3b', seeds: [1, 2, 3], seconds: 2400 }];
+    await writeFile(join(dir, 'reproduce.json'), JSON.stringify({ preset: 'quick', figure: 'all', totalSeconds: 4200, invocations }));
+    const result = await runReport({ dir });
+    expect(result.data.provenance[0]).toBe('apb reproduce --preset quick (--figure all; --figure 3b --seeds 1,2,3): 70.0 minutes of wall time over 2 invocation(s).');
+  });
+
   it('finds run.json files in nested folders and skips model folders', async () => {
     const [first] = fixtureReproduction();
     await writeFixtureRuns(join(dir, 'figure-2', 'nested'), [first!]);

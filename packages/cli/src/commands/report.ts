@@ -35,7 +35,8 @@ async function readReproduction(root: string): Promise<ReproductionInfo | undefi
   try {
     const json = JSON.parse(await readFile(join(root, 'reproduce.json'), 'utf8')) as Partial<ReproductionInfo>;
     if (typeof json.preset !== 'string' || typeof json.figure !== 'string' || typeof json.totalSeconds !== 'number') return undefined;
-    return { preset: json.preset, figure: json.figure, totalSeconds: json.totalSeconds, invocations: Array.isArray(json.invocations) ? json.invocations : [] };
+    const invocations = Array.isArray(json.invocations) ? json.invocations : [];
+    return { preset: json.preset, figure: json.figure, totalSeconds: json.totalSeconds, invocations };
   } catch {
     return undefined;
   }

@@ -24,7 +24,11 @@ describe.runIf(dataDir !== undefined)('apb reproduce --preset smoke, end to end'
     expect(existsSync(join(dir, 'report.html'))).toBe(true);
     const markdown = await readFile(join(dir, 'report.md'), 'utf8');
     expect(markdown).toContain('Preset: smoke.');
-    expect(JSON.parse(await readFile(join(dir, 'reproduce.json'), 'utf8'))).toMatchObject({ preset: 'smoke' });
+    const written = await readFile(join(dir, 'reproduce.json'), 'utf8');
+    expect(JSON.parse(written)).toMatchObject({ preset: 'smoke', out: '.', report: { markdown: 'report.md', html: 'report.html' } });
+    // Portable folders: neither summary names the machine's path of the folder.
+    expect(written).not.toContain(dir);
+    expect(await readFile(join(dir, 'reproduction.json'), 'utf8')).not.toContain(dir);
 
     const again = await runReproduce({ preset: 'smoke', out: dir, report: false });
     expect(again.runs.every((run) => run.outcome === 'skipped')).toBe(true);

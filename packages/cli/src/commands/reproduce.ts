@@ -1,10 +1,10 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 
 import { colors, processOutput, silentOutput, type Output } from '../output.js';
-import { BACKENDS } from '../train-flags.js';
+import { BACKENDS, listOf } from '../train-flags.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { runReport, type ReportResult } from './report.js';
 import { trainProgressBar } from './train.js';
@@ -16,6 +16,8 @@ export const reproduceOptionsSchema = z.strictObject({
   /** Default: `runs/<preset>`. */
   out: z.string().min(1, 'must name a folder').optional(),
   jobs: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1').default(1),
+  /** Every run once per seed (default: seed 1 only). */
+  seeds: listOf(z.coerce.number({ error: 'must be numbers' }).int('must be whole numbers').nonnegative('must be >= 0')).optional(),
   dataDir: z.string().min(1, 'must not be empty').optional(),
   backend: z.enum(BACKENDS).optional(),
   /** Where adversarial training examples come from (default online, as scenarios plans it). */
@@ -38,6 +40,18 @@ export interface ReproducedRun {
   error?: string;
 }
 
+/** One `apb reproduce` into a folder. */
+export interface Invocation {
+  startedAt: string;
+  seconds: number;
+  trained: number;
+  skipped: number;
+  /** Absent in summaries written before invocations recorded them (then the summary's own). */
+  figure?: string;
+  preset?: string;
+  seeds?: number[];
+}
+
 /** The summary `apb reproduce` writes to `OUT/reproduce.json` (the plan itself is in `reproduction.json`). */
 export interface ReproduceSummary {
   preset: string;
@@ -49,8 +63,9 @@ export interface ReproduceSummary {
   seconds: number;
   /** Wall time of every invocation into this folder, summed: the cost of the whole reproduction. */
   totalSeconds: number;
-  /** Every invocation into this folder, oldest first. */
-  invocations: { startedAt: string; seconds: number; trained: number; skipped: number }[];
+  /** Every invocation into this folder, oldest first, with the figure, preset and seeds it ran. */
+  invocations: Invocation[];
+  /** Every run any invocation planned (the newest outcome of each), in first-planned order. */
   runs: ReproducedRun[];
   report?: { markdown: string; html: string };
 }
@@ -80,6 +95,7 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
       preset: parsed.preset,
       outDir: out,
       jobs: parsed.jobs,
+      ...(parsed.seeds === undefined ? {} : { seeds: parsed.seeds }),
       ...(parsed.adversarialSource === undefined ? {} : { adversarialSource: parsed.adversarialSource }),
       ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }),
       ...(parsed.backend === undefined ? {} : { backend: parsed.backend }),
@@ -106,15 +122,25 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
   }
   const finished = new Date();
   const seconds = (finished.getTime() - started.getTime()) / 1000;
-  const runs = result.runs.map((run) => ({ id: run.id, runJson: run.runJson, outcome: run.outcome, roles: run.roles, ...(run.error === undefined ? {} : { error: run.error }) }));
-  const previous = await readPreviousSummary(join(out, 'reproduce.json'), parsed.preset, parsed.figure);
-  const invocations = [
-    ...previous,
-    { startedAt: started.toISOString(), seconds, trained: runs.filter((run) => run.outcome === 'complete').length, skipped: runs.filter((run) => run.outcome === 'skipped').length },
+  const current = result.runs.map((run) => ({ id: run.id, runJson: run.runJson, outcome: run.outcome, roles: run.roles, ...(run.error === undefined ? {} : { error: run.error }) }));
+  const previous = await readPreviousSummary(out, parsed.preset);
+  const invocations: Invocation[] = [
+    ...previous.invocations,
+    {
+      startedAt: started.toISOString(),
+      seconds,
+      trained: current.filter((run) => run.outcome === 'complete').length,
+      skipped: current.filter((run) => run.outcome === 'skipped').length,
+      figure: parsed.figure,
+      preset: parsed.preset,
+      seeds: parsed.seeds ?? [1],
+    },
   ];
+  // Runs an earlier invocation planned (another figure, other seeds) stay listed: the folder holds them.
+  const runs = [...previous.runs.filter((run) => !current.some((now) => now.id === run.id)), ...current];
   const summary: ReproduceSummary = {
     preset: parsed.preset,
-    figure: parsed.figure,
+    figure: coveredFigures(invocations.map((invocation) => invocation.figure ?? parsed.figure)),
     out,
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
@@ -125,24 +151,53 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
   };
   // Written before the report so the report can state the reproduction's wall time.
   const summaryPath = join(out, 'reproduce.json');
-  await writeFileAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  await writeFileAtomic(summaryPath, portableSummaryJson(summary));
   if (parsed.report) {
     const report: ReportResult = await runReport({ dir: out }, output);
     summary.report = { markdown: report.markdownPath, html: report.htmlPath };
-    await writeFileAtomic(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+    await writeFileAtomic(summaryPath, portableSummaryJson(summary));
   }
   return summary;
 }
 
-/** Earlier invocations of the same preset and figure into this folder (none when absent or different). */
-async function readPreviousSummary(path: string, preset: string, figure: string): Promise<ReproduceSummary['invocations']> {
+/**
+ * The summary as written to `reproduce.json`: every path relative to the folder (`out` is `.`), so
+ * a results folder can be moved or committed without naming the machine that wrote it. The
+ * returned summary keeps absolute paths for the caller.
+ */
+export function portableSummaryJson(summary: ReproduceSummary): string {
+  const local = (path: string) => relative(summary.out, path).split(sep).join('/') || '.';
+  const portable: ReproduceSummary = {
+    ...summary,
+    out: '.',
+    runs: summary.runs.map((run) => ({ ...run, runJson: local(run.runJson) })),
+    ...(summary.report === undefined ? {} : { report: { markdown: local(summary.report.markdown), html: local(summary.report.html) } }),
+  };
+  return `${JSON.stringify(portable, null, 2)}\n`;
+}
+
+/**
+ * Earlier invocations of the same preset into the folder `out`, and the runs they listed (none
+ * when absent or of another preset). Summaries written before paths were relative name the runs by
+ * absolute path: each run is found again by its id, wherever the folder now is.
+ */
+export async function readPreviousSummary(out: string, preset: string): Promise<{ invocations: Invocation[]; runs: ReproducedRun[] }> {
+  let previous: Partial<ReproduceSummary>;
   try {
-    const previous = JSON.parse(await readFile(path, 'utf8')) as Partial<ReproduceSummary>;
-    if (previous.preset !== preset || previous.figure !== figure || !Array.isArray(previous.invocations)) return [];
-    return previous.invocations;
+    previous = JSON.parse(await readFile(join(out, 'reproduce.json'), 'utf8')) as Partial<ReproduceSummary>;
   } catch {
-    return [];
+    return { invocations: [], runs: [] };
   }
+  if (previous.preset !== preset || !Array.isArray(previous.invocations)) return { invocations: [], runs: [] };
+  const invocations = previous.invocations.map((invocation) => ({ figure: previous.figure, preset: previous.preset, ...invocation }));
+  const runs = (Array.isArray(previous.runs) ? previous.runs : []).map((run) => ({ ...run, runJson: join(out, run.id, 'run.json') }));
+  return { invocations, runs };
+}
+
+/** The figures a folder's invocations cover together: `all` once 2, 3a and 3b are all there. */
+export function coveredFigures(figures: string[]): string {
+  const covered = new Set(figures.flatMap((figure) => (figure === 'all' ? ['2', '3a', '3b'] : [figure])));
+  return ['2', '3a', '3b'].every((figure) => covered.has(figure)) ? 'all' : [...covered].sort().join(',');
 }
 
 /** `apb reproduce`. */
@@ -153,6 +208,7 @@ export function reproduceCommand(): Command {
     .option('--preset <name>', 'smoke (minutes, small subsets) | quick (full data, few epochs) | paper (500 epochs, for GPUs); default smoke')
     .option('--out <dir>', 'folder of the runs and the report (default runs/<preset>)')
     .option('--jobs <n>', 'runs trained at the same time (default 1)')
+    .option('--seeds <list>', 'repeat every run once per seed, e.g. 1,2,3, for means and 95% intervals (default 1)')
     .option('--data-dir <dir>', 'directory holding the datasets (default $APB_DATA_DIR, then the cache)')
     .option('--backend <name>', BACKENDS.join(' | '))
     .option('--adversarial-source <src>', 'online (crafted each batch; default) | precomputed (once, against a classical LeNet)')
@@ -164,6 +220,7 @@ export function reproduceCommand(): Command {
 Examples:
   $ apb reproduce --preset smoke --out runs/smoke
   $ apb reproduce --figure 2 --preset quick --out runs/quick --jobs 2
+  $ apb reproduce --figure 3b --preset quick --seeds 1,2,3 --out runs/quick --jobs 2
   $ apb reproduce --preset paper --backend tensorflow-gpu --out runs/paper   # rerun the same line to resume`,
     )
     .action(async (flags: Record<string, unknown>) => {

@@ -105,7 +105,8 @@ export interface ReproductionInfo {
   figure: string;
   /** Wall time of every invocation, summed. */
   totalSeconds: number;
-  invocations: unknown[];
+  /** Older summaries record no figure or seeds per invocation. */
+  invocations: { figure?: string; seeds?: number[] }[];
 }
 
 /** Differences larger than this (absolute, in accuracy) are listed as disagreements. */
@@ -113,9 +114,10 @@ export const DISAGREEMENT_TOLERANCE = 0.05;
 
 const EPS_MATCH = 1e-6;
 
-/** Canonical attack family of a recorded attack name (`LinfPgd` -> `pgd`). */
+/** Canonical attack family of a recorded attack name (`LinfPgd` -> `pgd`); margin-loss variants stay apart. */
 export function attackFamily(name: string): string {
   const lower = name.toLowerCase();
+  if (lower === 'fgsm-margin' || lower === 'pgd-margin') return lower;
   if (lower.includes('pgd')) return 'pgd';
   if (lower.includes('fgsm-rs') || lower === 'fast') return 'fgsm-rs';
   if (lower.includes('fgsm') || lower.includes('fastgradient') || lower === 'fgm') return 'fgsm';
@@ -180,6 +182,21 @@ function provenance(complete: RunRecord[], found: FoundRun[]): string[] {
   const sourceCount = found.filter(isSourceRun).length;
   lines.push(`Runs: ${found.length - sourceCount} found, ${complete.length} complete${sourceCount > 0 ? `; ${sourceCount} source models (transfer surrogate, precomputed-example victim) left out of the tables` : ''}.`);
   return lines;
+}
+
+/** How the folder was made: the `apb reproduce` calls and their summed wall time. */
+function reproductionLine(reproduction: ReproductionInfo): string {
+  const minutes = `${(reproduction.totalSeconds / 60).toFixed(1)} minutes of wall time over ${reproduction.invocations.length} invocation(s)`;
+  const calls = [
+    ...new Set(
+      reproduction.invocations.map((invocation) => {
+        const seeds = invocation.seeds ?? [1];
+        return `--figure ${invocation.figure ?? reproduction.figure}${seeds.length === 1 && seeds[0] === 1 ? '' : ` --seeds ${seeds.join(',')}`}`;
+      }),
+    ),
+  ];
+  if (calls.length <= 1) return `apb reproduce --preset ${reproduction.preset} ${calls[0] ?? `--figure ${reproduction.figure}`}: ${minutes}.`;
+  return `apb reproduce --preset ${reproduction.preset} (${calls.join('; ')}): ${minutes}.`;
 }
 
 /** Turns validated runs and the paper's numbers into the rows of every table and chart. */
@@ -322,7 +339,7 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, options: 
     provenance: [
       ...(options.reproduction === undefined
         ? []
-        : [`apb reproduce --preset ${options.reproduction.preset} --figure ${options.reproduction.figure}: ${(options.reproduction.totalSeconds / 60).toFixed(1)} minutes of wall time over ${options.reproduction.invocations.length} invocation(s).`]),
+        : [reproductionLine(options.reproduction)]),
       ...provenance(complete, runs),
     ],
     figure2,
