@@ -1,6 +1,7 @@
 import { percent } from '../output.js';
 import { PAPER_EPS } from './paper-results.js';
 import type { Measured, ReportData } from './report-data.js';
+import { figure2Seeded, figure3bSeeded } from './seeded-tables.js';
 
 /** A Markdown/HTML-agnostic table: header and rows of cell text. */
 export interface Table {
@@ -40,6 +41,8 @@ export function reportTables(data: ReportData): Table[] {
     header: ['dataset', 'memories h', 'paper', 'ours'],
     rows: data.figure3b.map((p) => [p.dataset, String(p.x), percent(p.paper), measured(p.ours)]),
   });
+  // Over seeds: intervals, margin-loss FGSM and PGD beside FGSM, and the paper's claims as paired differences.
+  tables.push(...figure2Seeded(data.complete, data.paper).tables, ...figure3bSeeded(data.complete).tables);
   tables.push({
     title: 'Robustness (honest numbers beside FGSM)',
     caption: `Accuracy at the paper's eps ${PAPER_EPS} where measured, else at the run's largest eps. Worst case: an image counts only if every attack run on it failed. – = attack not run.`,
