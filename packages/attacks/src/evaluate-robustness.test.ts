@@ -135,6 +135,21 @@ describe('evaluateRobustness', () => {
     expect(byFlag['zero-input-gradient']?.values.share).toBeGreaterThan(0.5);
   });
 
+  it('raises fgsm-far-above-pgd when the paper\'s FGSM is masked and margin-loss PGD is not', async () => {
+    const masked = (x: tf.Tensor4D): tf.Tensor2D => tf.mul<tf.Tensor2D>(model.apply(x) as tf.Tensor2D, 1e4);
+    const evaluation = await evaluateRobustness(masked, data, [new LinfFgsm(), new LinfPgd({ steps: 10, loss: 'margin' })], {
+      epsilons: [0.3],
+      diagnosticsSubset: 30,
+    });
+    expect(evaluation.attacks.map((a) => a.attack)).toEqual(['fgsm', 'pgd-margin']);
+    const flag = evaluation.diagnostics.find((d) => d.flag === 'fgsm-far-above-pgd');
+    expect(flag?.raised).toBe(true);
+    expect(flag!.values.fgsmAccuracy! - flag!.values.pgdAccuracy!).toBeGreaterThan(0.2);
+    // The honest model's FGSM is not far above its PGD.
+    const honest = await evaluateRobustness(model, data, [new LinfFgsm(), new LinfPgd({ steps: 10 })], { epsilons: [0.3], diagnosticsSubset: 30 });
+    expect(honest.diagnostics.find((d) => d.flag === 'fgsm-far-above-pgd')?.raised).toBe(false);
+  });
+
   it('does not count random noise as label leaking', async () => {
     // Noise can fix a clean mistake by chance; only attacks that use the label can leak it.
     const evaluation = await evaluateRobustness(model, data, [new RandomNoise()], { epsilons: [0.1], diagnosticsSubset: 10 });

@@ -21,6 +21,7 @@ export {
 } from './evaluate-robustness.js';
 export {
   DIAGNOSTIC_FLAGS,
+  DIAGNOSTIC_MEANINGS,
   DIAGNOSTIC_THRESHOLDS,
   type Diagnostic,
   type AttackOutcome,

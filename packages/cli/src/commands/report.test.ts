@@ -30,6 +30,9 @@ describe('runReport', () => {
     expect(markdown).toContain('| mnist | clean | apb | 99.17% | 91.00% | 98.88% | 60.00% |');
     expect(markdown).toContain('Epochs: 2 (the paper trains 500).');
     expect(markdown).toContain('Preset: smoke.');
+    // The diagnostics caption explains every flag, from @apb/attacks' own sentences.
+    expect(markdown).toMatch(/fgsm-far-above-pgd: the paper's FGSM leaves more than 20 points more accuracy than PGD/);
+    expect(markdown).toMatch(/adversarial-above-clean: an attack leaves more than 1 point more accuracy/);
     expect(markdown).toContain('Figure 2, mnist, clean scenario, apb, FGSM accuracy (eps 0.3): paper 98.88%, ours 60.00%');
     const html = await readFile(join(dir, 'report.html'), 'utf8');
     expect(html.match(/<svg/g)).toHaveLength(3);

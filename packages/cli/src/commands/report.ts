@@ -47,7 +47,9 @@ export async function runReport(options: ReportOptions, output: Output = silentO
   const { dir } = reportOptionsSchema.parse(options);
   const root = resolve(dir);
   const runs = await collectRuns(root);
-  const data = buildReportData(runs, await loadPaperResults(), { reproduction: await readReproduction(root) });
+  // Loaded here, not at start-up: @apb/attacks brings TensorFlow.js.
+  const { DIAGNOSTIC_MEANINGS } = await import('@apb/attacks');
+  const data = buildReportData(runs, await loadPaperResults(), { reproduction: await readReproduction(root), flagMeanings: DIAGNOSTIC_MEANINGS });
   const charts = await renderCharts(data);
   const markdownPath = join(root, 'report.md');
   const htmlPath = join(root, 'report.html');

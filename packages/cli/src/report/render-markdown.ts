@@ -51,7 +51,9 @@ export function reportTables(data: ReportData): Table[] {
   });
   tables.push({
     title: 'Gradient-masking diagnostics',
-    caption: 'A raised flag means the FGSM number of that run should not be trusted as robustness (e.g. PGD or a black-box attack does better than FGSM).',
+    caption: `A raised flag means that run's attack numbers (FGSM's first) should not be read as robustness. ${Object.entries(data.flagMeanings)
+      .map(([flag, meaning]) => `${flag}: ${meaning}.`)
+      .join(' ')}`,
     header: ['run', 'flags raised', 'flags checked', 'details'],
     rows: data.diagnostics.map((d) => [d.id, d.raised.length === 0 ? 'none' : d.raised.join(', '), String(d.checked.length), d.details.join('; ') || '–']),
   });

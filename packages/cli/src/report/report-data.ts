@@ -97,6 +97,8 @@ export interface ReportData {
   costRatios: CostRatio[];
   disagreements: Disagreement[];
   tolerance: number;
+  /** What each gradient-masking flag means (from `@apb/attacks`), for the diagnostics caption. */
+  flagMeanings: Record<string, string>;
 }
 
 /** What `apb reproduce` recorded about the reproduction in the report's folder (`reproduce.json`). */
@@ -200,7 +202,11 @@ function reproductionLine(reproduction: ReproductionInfo): string {
 }
 
 /** Turns validated runs and the paper's numbers into the rows of every table and chart. */
-export function buildReportData(runs: FoundRun[], paper: PaperResults, options: { now?: Date; reproduction?: ReproductionInfo | undefined } = {}): ReportData {
+export function buildReportData(
+  runs: FoundRun[],
+  paper: PaperResults,
+  options: { now?: Date; reproduction?: ReproductionInfo | undefined; flagMeanings?: Record<string, string> } = {},
+): ReportData {
   const now = options.now ?? new Date();
   const completeRuns = runs.filter((run) => run.record.status === 'complete' && !isSourceRun(run));
   const complete = completeRuns.map((run) => run.record);
@@ -351,5 +357,6 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, options: 
     costRatios,
     disagreements,
     tolerance: DISAGREEMENT_TOLERANCE,
+    flagMeanings: options.flagMeanings ?? {},
   };
 }
