@@ -5,6 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { writeDirectoryAtomic } from './atomic-write.js';
 import { saveModel } from '@apb/layers';
 import { readWeightsInto } from './model-files.js';
+import { optimizerState, restoreOptimizerState } from './internal/optimizer-state.js';
 import type { HistoryEntry } from './run-record.js';
 import type { TrainConfig } from './train-config.js';
 
@@ -37,11 +38,10 @@ export async function writeCheckpoint(runDirectory: string, model: tfl.LayersMod
   const name = epochDirectory(state.epoch);
   await writeDirectoryAtomic(join(root, name), async (directory) => {
     await saveModel(model, directory);
-    // Adam's step count and moments, so that a resumed run continues exactly where it stopped.
-    const weights = await optimizer.getWeights();
+    // Adam's step count, moments and running products, so that a resumed run continues exactly where it stopped.
+    const { weights, fresh } = await optimizerState(optimizer);
     const encoded = await tf.io.encodeWeights(weights);
-    // getWeights makes a fresh scalar for the step count; the moments are the optimizer's own.
-    tf.dispose(weights.filter((weight) => weight.name === 'iter').map((weight) => weight.tensor));
+    tf.dispose(fresh);
     await writeFile(join(directory, OPTIMIZER_WEIGHTS), new Uint8Array(tf.io.CompositeArrayBuffer.join(encoded.data)));
     await writeFile(join(directory, OPTIMIZER_SPECS), JSON.stringify(encoded.specs));
     await writeFile(join(directory, STATE), `${JSON.stringify(state, null, 2)}\n`);
@@ -74,7 +74,7 @@ export async function restoreCheckpoint(model: tfl.LayersModel, optimizer: tf.Op
   const bytes = await readFile(join(directory, OPTIMIZER_WEIGHTS));
   const named = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
   const values = specs.map((spec) => ({ name: spec.name, tensor: named[spec.name]! }));
-  await optimizer.setWeights(values);
-  // setWeights makes variables of its own; these decoded copies are no longer needed.
+  await restoreOptimizerState(optimizer, values);
+  // The optimizer made variables of its own; these decoded copies are no longer needed.
   tf.dispose(values.map((value) => value.tensor));
 }

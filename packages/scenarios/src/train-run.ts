@@ -59,7 +59,7 @@ const labelTensor = (labels: Uint8Array) => tf.tensor1d(Int32Array.from(labels),
 /**
  * Trains one configuration in `outDir` and evaluates it, writing `run.json` (docs/run-json.md).
  *
- * Every epoch ends with a checkpoint (weights, history, no optimizer state) written atomically;
+ * Every epoch ends with a checkpoint (weights, APB state, history, optimizer state) written atomically;
  * with `resume`, training continues after the last one. An abort `signal` stops between batches
  * and writes status `interrupted`. A non-finite loss writes status `failed` and throws an
  * `ApbError` with code `NAN_LOSS`.

@@ -10,7 +10,8 @@ export interface PaperCell {
 export interface PaperResults {
   /** Where the numbers come from. */
   source: string;
-  setup: { epochs: number; attack: string; model: string; hardware: string; unstated: string[] };
+  /** `testImages`: the size of the test sets the paper's accuracies are fractions of. */
+  setup: { epochs: number; testImages: number; attack: string; model: string; hardware: string; unstated: string[] };
   figure2: {
     note: string;
     readings: string[];

@@ -28,6 +28,8 @@ export function renderHtml(data: ReportData, charts: Chart[]): string {
     `<style>${STYLE}</style></head><body>`,
     '<h1>APB reproduction report</h1>',
     `<p>Generated ${escapeHtml(data.generatedAt)} by <code>apb report</code>. Paper numbers: ${escapeHtml(data.paper.source)}.</p>`,
+    '<h2>What this report can show</h2>',
+    list(notes.scope),
     '<h2>Where our numbers come from</h2>',
     list(notes.provenance),
   ];

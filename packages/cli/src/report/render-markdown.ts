@@ -1,6 +1,7 @@
 import { percent } from '../output.js';
 import { PAPER_EPS } from './paper-results.js';
 import type { Measured, ReportData } from './report-data.js';
+import { describeTestImages, reportScope } from './scope.js';
 import { figure2Seeded, figure3bSeeded } from './seeded-tables.js';
 
 /** A Markdown/HTML-agnostic table: header and rows of cell text. */
@@ -14,6 +15,11 @@ export interface Table {
 function measured(m: Measured): string {
   if (m.value === null) return '–';
   return m.runs > 1 ? `${percent(m.value)} (mean of ${m.runs})` : percent(m.value);
+}
+
+/** An accuracy with the number of test images behind it, e.g. `63.91% (n=1000)`. */
+function sampled(value: number | null, n: number | null): string {
+  return value === null ? '–' : n === null ? percent(value) : `${percent(value)} (n=${n})`;
 }
 
 function seconds(value: number | null): string {
@@ -45,9 +51,19 @@ export function reportTables(data: ReportData): Table[] {
   tables.push(...figure2Seeded(data.complete, data.paper).tables, ...figure3bSeeded(data.complete).tables);
   tables.push({
     title: 'Robustness (honest numbers beside FGSM)',
-    caption: `Accuracy at the paper's eps ${PAPER_EPS} where measured, else at the run's largest eps. Worst case: an image counts only if every attack run on it failed. – = attack not run.`,
+    caption: `Accuracy at the paper's eps ${PAPER_EPS} where measured, else at the run's largest eps, with n, the test images it is a fraction of (attacks may run on subsets). Worst case: an image counts only if every attack run on it failed. – = attack not run.`,
     header: ['run', 'eps', 'clean', 'FGSM', 'PGD', 'transfer', 'Square', 'noise', 'worst case'],
-    rows: data.robustness.map((r) => [r.id, r.eps === null ? '–' : String(r.eps), percent(r.clean), percent(r.fgsm), percent(r.pgd), percent(r.transfer), percent(r.square), percent(r.noise), percent(r.worstCase)]),
+    rows: data.robustness.map((r) => [
+      r.id,
+      r.eps === null ? '–' : String(r.eps),
+      sampled(r.clean, r.n.clean),
+      sampled(r.fgsm, r.n.fgsm),
+      sampled(r.pgd, r.n.pgd),
+      sampled(r.transfer, r.n.transfer),
+      sampled(r.square, r.n.square),
+      sampled(r.noise, r.n.noise),
+      sampled(r.worstCase, r.n.worstCase),
+    ]),
   });
   tables.push({
     title: 'Gradient-masking diagnostics',
@@ -72,9 +88,14 @@ export function reportTables(data: ReportData): Table[] {
   return tables;
 }
 
-/** Short sentences for the top of the report: provenance, incomplete runs, disagreements. */
-export function reportNotes(data: ReportData): { provenance: string[]; incomplete: string[]; disagreements: string[] } {
+/**
+ * Short sentences for the top of the report: its scope (what the preset can show, the test images
+ * used), provenance, incomplete runs, disagreements.
+ */
+export function reportNotes(data: ReportData): { scope: string[]; provenance: string[]; incomplete: string[]; disagreements: string[] } {
+  const scope = reportScope(data.complete, { paperEpochs: data.paper.setup.epochs });
   return {
+    scope: [...scope.presetNotes, describeTestImages(scope, data.paper.setup.testImages)],
     provenance: data.provenance,
     incomplete: data.incomplete.map((run) => `${run.path}: ${run.record.status}${run.record.error === undefined ? '' : ` (${run.record.error})`}`),
     disagreements: data.disagreements.map((d) => `${d.what}: paper ${percent(d.paper)}, ours ${percent(d.ours)} (${d.ours > d.paper ? '+' : ''}${((d.ours - d.paper) * 100).toFixed(2)} points)`),
@@ -89,6 +110,7 @@ function escapeCell(text: string): string {
 export function renderMarkdown(data: ReportData): string {
   const notes = reportNotes(data);
   const lines: string[] = ['# APB reproduction report', '', `Generated ${data.generatedAt} by \`apb report\`. Paper numbers: ${data.paper.source}.`, ''];
+  lines.push('## What this report can show', '', ...notes.scope.map((line) => `- ${line}`), '');
   lines.push('## Where our numbers come from', '', ...notes.provenance.map((line) => `- ${line}`), '');
   if (notes.incomplete.length > 0) lines.push('## Runs not complete (left out of the tables)', '', ...notes.incomplete.map((line) => `- ${line}`), '');
   lines.push(`## Where ours disagree with the paper (more than ${(data.tolerance * 100).toFixed(0)} points)`, '');

@@ -42,6 +42,8 @@ export interface RobustnessRow {
   square: number | null;
   noise: number | null;
   worstCase: number | null;
+  /** Test images behind each of the accuracies above (null where that accuracy is). */
+  n: Record<'clean' | 'fgsm' | 'pgd' | 'transfer' | 'square' | 'noise' | 'worstCase', number | null>;
 }
 
 /** One row of the gradient-masking table: which flags a run raised. */
@@ -129,10 +131,14 @@ export function attackFamily(name: string): string {
   return lower;
 }
 
+/** A run's accuracy under an attack family at `eps` with its sample size, or null when it was not measured. */
+function attackResult(record: RunRecord, family: string, eps: number): { accuracy: number; n: number } | null {
+  return record.evaluation?.attacks.find((a) => attackFamily(a.attack) === family && Math.abs(a.eps - eps) < EPS_MATCH) ?? null;
+}
+
 /** A run's accuracy under an attack family at `eps`, or null when it was not measured. */
 export function attackAccuracy(record: RunRecord, family: string, eps: number): number | null {
-  const hit = record.evaluation?.attacks.find((a) => attackFamily(a.attack) === family && Math.abs(a.eps - eps) < EPS_MATCH);
-  return hit?.accuracy ?? null;
+  return attackResult(record, family, eps)?.accuracy ?? null;
 }
 
 function mean(values: (number | null)[]): Measured {
@@ -175,7 +181,7 @@ function provenance(complete: RunRecord[], found: FoundRun[]): string[] {
   lines.push(`Preset: ${presets.join(', ')}.`);
   const epochs = [...new Set(complete.map((r) => r.config.epochs))].sort((a, b) => a - b);
   lines.push(`Epochs: ${epochs.join(', ')} (the paper trains 500).`);
-  const limits = [...new Set(complete.map((r) => `${r.config.trainLimit ?? 'all'} train / ${r.evaluation?.n ?? r.config.testLimit ?? 'all'} test images`))];
+  const limits = [...new Set(complete.map((r) => `${r.config.trainLimit ?? 'all'} train / ${r.evaluation === undefined ? 'no' : r.evaluation.n} test images`))];
   lines.push(`Data: ${limits.join('; ')}.`);
   const sources = [...new Set(complete.filter((r) => r.config.scenario !== 'clean').map((r) => r.config.adversarialSource))];
   if (sources.length > 0) lines.push(`Adversarial training examples: ${sources.join(', ')}.`);
@@ -264,20 +270,32 @@ export function buildReportData(
   // Re-evaluations repeat a trained model's id and numbers; Figure 3a shows them.
   const robustness: RobustnessRow[] = completeRuns.filter((run) => !isReEvaluation(run.record)).map(({ record, path }) => {
       const eps = tableEps(record);
-      const at = (family: string): number | null => (eps === null ? null : attackAccuracy(record, family, eps));
+      const results = Object.fromEntries(
+        (['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const).map((family) => [family, eps === null ? null : attackResult(record, family, eps)]),
+      ) as Record<'fgsm' | 'pgd' | 'transfer' | 'square' | 'noise', { accuracy: number; n: number } | null>;
       const worst = eps === null ? undefined : record.evaluation?.worstCase.find((w) => Math.abs(w.eps - eps) < EPS_MATCH);
+      const clean = record.evaluation?.clean;
       return {
         id: record.id,
         path,
         dataset: record.config.dataset,
         eps,
-        clean: record.evaluation?.clean.accuracy ?? null,
-        fgsm: at('fgsm'),
-        pgd: at('pgd'),
-        transfer: at('transfer'),
-        square: at('square'),
-        noise: at('noise'),
+        clean: clean?.accuracy ?? null,
+        fgsm: results.fgsm?.accuracy ?? null,
+        pgd: results.pgd?.accuracy ?? null,
+        transfer: results.transfer?.accuracy ?? null,
+        square: results.square?.accuracy ?? null,
+        noise: results.noise?.accuracy ?? null,
         worstCase: worst?.accuracy ?? null,
+        n: {
+          clean: clean?.n ?? null,
+          fgsm: results.fgsm?.n ?? null,
+          pgd: results.pgd?.n ?? null,
+          transfer: results.transfer?.n ?? null,
+          square: results.square?.n ?? null,
+          noise: results.noise?.n ?? null,
+          worstCase: worst?.n ?? null,
+        },
       };
   });
 
