@@ -30,7 +30,7 @@ describe('ensureWritableDirectory', () => {
   it('refuses a file, and a folder under a file', async () => {
     await writeFile(join(dir, 'file'), 'x');
     expect(await failure(join(dir, 'file'))).toBe(`Cannot write the run folder ${join(dir, 'file')}: ${join(dir, 'file')} is a file, not a folder.`);
-    expect(await failure(join(dir, 'file', 'run'))).toMatch(/is a file, not a folder\.$/);
+    expect(await failure(join(dir, 'file', 'run', 'deeper'))).toBe(`Cannot write the run folder ${join(dir, 'file', 'run', 'deeper')}: ${join(dir, 'file')} is a file, not a folder.`);
   });
 
   it.runIf(process.platform === 'linux')('refuses a place under /proc at once instead of looping', async () => {
