@@ -6,6 +6,8 @@ import { prepareBackend } from './internal/backend-setup.js';
 import { buildLenet } from './internal/model-factory.js';
 import { loadSplit } from './internal/training-data.js';
 import { readWeightsInto } from './model-files.js';
+import { ensureWritableDirectory } from './output-location.js';
+import { acquireRunLease } from './run-lease.js';
 import { readRunRecord, tryReadRunRecord, writeRunRecord } from './run-record-io.js';
 import type { RunRecord } from './run-record.js';
 import { ensureSourceModel } from './sources.js';
@@ -25,9 +27,20 @@ export interface EvaluateRunOptions {
  * Evaluates the model of a finished run with another evaluation plan, without training again
  * (Figure 3a's eps sweep reuses Figure 2's clean APB model). Writes `outDir/run.json`: the trained
  * run's config (with this plan), history and training cost, this evaluation, and `evaluatedFrom`.
- * A complete record with the same plan is returned as is.
+ * A complete record with the same plan is returned as is. `outDir` is leased while it is written,
+ * like `trainRun`'s folder.
  */
 export async function evaluateRun(options: EvaluateRunOptions): Promise<RunRecord> {
+  await ensureWritableDirectory(options.outDir, 'the run folder');
+  const lease = await acquireRunLease(options.outDir);
+  try {
+    return await evaluateLeasedRun(options);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function evaluateLeasedRun(options: EvaluateRunOptions): Promise<RunRecord> {
   const trained = await readRunRecord(join(options.fromDir, 'run.json'));
   if (trained.status !== 'complete') {
     throw new ApbError(`${options.fromDir} holds a run that is ${trained.status}, not complete.`, {

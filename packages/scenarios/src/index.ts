@@ -1,5 +1,6 @@
 export {
   EVALUATION_ATTACKS,
+  datasetNameForFolder,
   evaluationPlanSchema,
   recordedTrainConfigSchema,
   resolveTrainConfig,
@@ -25,6 +26,18 @@ export { trainRun, type TrainProgress, type TrainRunOptions } from './train-run.
 export { attacksForPlan, evaluateModel, type EvaluateModelOptions } from './evaluate-model.js';
 export { evaluateRun, type EvaluateRunOptions } from './evaluate-run.js';
 export { costRatio, type CostRatio } from './cost.js';
+export { checkDataFitsModel, modelDataShape, type DataShape } from './data-fit.js';
+export { ensureWritableDirectory } from './output-location.js';
+export {
+  LEASE_FILE,
+  RUN_HELD,
+  acquireRunLease,
+  currentLeaseHolder,
+  isRunHeldError,
+  isStaleLease,
+  type LeaseHolder,
+  type RunLease,
+} from './run-lease.js';
 export { sourceConfigFor, sourceDirectoryFor, type SourceKind } from './sources.js';
 export {
   FIGURE_3A_EPS,

@@ -1,12 +1,14 @@
 import { initBackend } from '@apb/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunSpec } from './plan.js';
+import { acquireRunLease } from './run-lease.js';
 import { readRunRecord } from './run-record-io.js';
 import { runReproduction } from './run-reproduction.js';
 import { writeSyntheticDataset } from './testing-internal/synthetic-data.js';
@@ -126,5 +128,25 @@ describe('runReproduction', () => {
     const summary = await runReproduction({ specs: [failing, dependent, independent], outDir });
     expect(summary.runs.map((run) => run.outcome)).toEqual(['failed', 'blocked', 'complete']);
     expect(summary.runs[0]!.error).toMatch(/loss became/);
+  });
+
+  it('leaves a run another live process holds to that process, in this process and in workers', async () => {
+    for (const jobs of [1, 2]) {
+      const outDir = join(root, `held-${jobs}`);
+      const held = trainSpec({ seed: 31 });
+      const dependent: RunSpec = { ...trainSpec({ seed: 32 }), dependsOn: [held.id] };
+      const independent = trainSpec({ seed: 33 });
+      // This test process is alive, so its lease is a live holder's.
+      await mkdir(join(outDir, held.id), { recursive: true });
+      const lease = await acquireRunLease(join(outDir, held.id));
+      try {
+        const summary = await runReproduction({ specs: [held, dependent, independent], outDir, jobs });
+        expect(summary.runs.map((run) => run.outcome), `jobs ${jobs}`).toEqual(['held', 'blocked', 'complete']);
+        expect(summary.runs[0]!.error).toContain(`pid ${process.pid}`);
+        expect(existsSync(join(outDir, held.id, 'run.json'))).toBe(false);
+      } finally {
+        await lease.release();
+      }
+    }
   });
 });

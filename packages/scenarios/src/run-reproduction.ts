@@ -7,16 +7,18 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from './atomic-write.js';
 import { executeSpec } from './execute-spec.js';
 import { planReproduction, type Figure, type Preset, type RunSpec } from './plan.js';
+import { isRunHeldError, RUN_HELD } from './run-lease.js';
 import { tryReadRunRecord } from './run-record-io.js';
 import type { TrainConfigInput } from './train-config.js';
 import type { TrainProgress } from './train-run.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /**
- * How one spec of a reproduction ended. `skipped`: already complete; `blocked`: a dependency did
- * not complete; `pending`: not started because the reproduction was stopped.
+ * How one spec of a reproduction ended. `skipped`: already complete; `held`: another process is
+ * writing its folder, so it was left to that one; `blocked`: a dependency did not complete;
+ * `pending`: not started because the reproduction was stopped.
  */
-export type SpecOutcome = 'complete' | 'skipped' | 'interrupted' | 'failed' | 'blocked' | 'pending';
+export type SpecOutcome = 'complete' | 'skipped' | 'held' | 'interrupted' | 'failed' | 'blocked' | 'pending';
 
 /** Progress of a reproduction: specs starting and ending, and the current spec's training progress. */
 export type ReproductionProgress =
@@ -72,7 +74,8 @@ function defaultWorkerPath(): string {
 
 /**
  * Runs a reproduction plan: sources and other dependencies first, specs whose `run.json` is already
- * complete skipped (so a restart resumes), up to `jobs` specs at a time in child processes. Writes
+ * complete skipped (so a restart resumes), specs whose folder another process is writing left to
+ * it (`held`), up to `jobs` specs at a time in child processes. Writes
  * `outDir/reproduction.json` (the plan, with each spec's outcome) and returns the summary.
  */
 export async function runReproduction(options: ReproductionOptions): Promise<ReproductionSummary> {
@@ -97,7 +100,7 @@ export async function runReproduction(options: ReproductionOptions): Promise<Rep
   const pending = specs.filter((spec) => !outcomes.has(spec.id));
   const settled = (id: string) => outcomes.get(id)?.outcome;
   const ready = (spec: RunSpec) => spec.dependsOn.every((id) => ['complete', 'skipped'].includes(settled(id) ?? (specs.some((s) => s.id === id) ? '' : 'complete')));
-  const blocked = (spec: RunSpec) => spec.dependsOn.some((id) => ['failed', 'interrupted', 'blocked'].includes(settled(id) ?? ''));
+  const blocked = (spec: RunSpec) => spec.dependsOn.some((id) => ['failed', 'interrupted', 'blocked', 'held'].includes(settled(id) ?? ''));
   let startedCount = 0;
 
   const runner = jobs === 1 ? inProcessRunner(options) : await forkedRunner(Math.min(jobs, Math.max(pending.length, 1)), options);
@@ -172,7 +175,7 @@ function inProcessRunner(options: ReproductionOptions): Runner {
         const record = await executeSpec(spec, options.outDir, { signal: options.signal, onProgress: (event) => options.onProgress?.({ type: 'run', id: spec.id, event }) });
         return record.error === undefined ? { outcome: record.status } : { outcome: record.status, error: record.error };
       } catch (error) {
-        return { outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
+        return { outcome: isRunHeldError(error) ? 'held' : 'failed', error: error instanceof Error ? error.message : String(error) };
       } finally {
         current = undefined;
       }
@@ -199,7 +202,7 @@ async function forkedRunner(count: number, options: ReproductionOptions): Promis
     const worker: (typeof workers)[number] = { child };
     child.on('message', (reply: WorkerReply) => {
       if (reply.type === 'progress') options.onProgress?.({ type: 'run', id: reply.id, event: reply.event });
-      else worker.finish?.(reply.error === undefined ? { outcome: reply.status } : { outcome: reply.status, error: reply.error });
+      else worker.finish?.(reply.error === undefined ? { outcome: reply.status } : { outcome: reply.code === RUN_HELD ? 'held' : reply.status, error: reply.error });
     });
     child.on('exit', (code, signal) => worker.finish?.({ outcome: 'failed', error: `worker exited (${signal ?? `code ${code}`})` }));
     workers.push(worker);

@@ -2,6 +2,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { dirname, join } from 'node:path';
 import { buildLenet } from './internal/model-factory.js';
 import { readWeightsInto } from './model-files.js';
+import { isRunHeldError, waitForRelease } from './run-lease.js';
 import { tryReadRunRecord } from './run-record-io.js';
 import { evaluationPlanSchema, resolveTrainConfig, runIdFor, type TrainConfig } from './train-config.js';
 import type { TrainProgress, TrainRunOptions } from './train-run.js';
@@ -40,8 +41,9 @@ export function sourceDirectoryFor(config: TrainConfig, kind: SourceKind, outDir
 
 /**
  * The trained source model of `config`: read from its shared folder when a sibling run already
- * trained it, else trained there now (resuming if a previous attempt was interrupted). Returns
- * undefined when `signal` stopped the training.
+ * trained it, else trained there now (resuming if a previous attempt was interrupted). When another
+ * process is training it, waits for that one instead of training it twice. Returns undefined when
+ * `signal` stopped the training or the wait.
  */
 export async function ensureSourceModel(
   config: TrainConfig,
@@ -52,15 +54,24 @@ export async function ensureSourceModel(
   const directory = sourceDirectoryFor(config, kind, outDir);
   const source = sourceConfigFor(config, kind);
   let record = await tryReadRunRecord(join(directory, 'run.json'));
-  if (record?.status !== 'complete') {
+  while (record?.status !== 'complete') {
     const { trainRun } = await import('./train-run.js');
     const onProgress = options.onProgress;
-    record = await trainRun(source, {
-      outDir: directory,
-      resume: true,
-      signal: options.signal,
-      onProgress: onProgress && ((event: TrainProgress) => onProgress({ ...event, source: kind })),
-    });
+    try {
+      record = await trainRun(source, {
+        outDir: directory,
+        resume: true,
+        signal: options.signal,
+        onProgress: onProgress && ((event: TrainProgress) => onProgress({ ...event, source: kind })),
+      });
+    } catch (error) {
+      if (!isRunHeldError(error)) throw error;
+      onProgress?.({ type: 'phase', phase: 'load', detail: `waiting for ${directory}, which another process is training`, source: kind });
+      if (!(await waitForRelease(directory, { signal: options.signal }))) return undefined;
+      // The holder may have finished it, or stopped; the loop trains what it left, if anything.
+      record = await tryReadRunRecord(join(directory, 'run.json'));
+      continue;
+    }
     if (record.status !== 'complete') return undefined;
   }
   const model = buildLenet(source, source.seed);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { resolveTrainConfig, runIdFor } from './train-config.js';
+import { datasetNameForFolder, resolveTrainConfig, runIdFor } from './train-config.js';
 
 describe('resolveTrainConfig', () => {
+  it('names custom data after its folder unless a dataset name is given', () => {
+    expect(resolveTrainConfig({ datasetDir: '/data/My_Digits v2/' }).dataset).toBe('my-digits-v2');
+    expect(resolveTrainConfig({ datasetDir: '/data/My_Digits', dataset: 'digits' }).dataset).toBe('digits');
+    expect(datasetNameForFolder('/data/__')).toBeUndefined();
+    expect(() => resolveTrainConfig({ datasetDir: '/data/__' })).toThrow(/cannot name the data set after the folder/);
+  });
+
   it('fills in every default, naive APB for lenet-apb included', () => {
     const config = resolveTrainConfig({ model: 'lenet-apb' });
     expect(config).toMatchObject({ dataset: 'mnist', apb: 'naive', memories: 0, scenario: 'clean', adversarialSource: 'online', method: 'standard', attackEps: 0.3, seed: 1 });

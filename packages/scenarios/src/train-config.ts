@@ -1,4 +1,5 @@
 import { ApbError } from '@apb/backend';
+import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 
 /** Attacks the evaluation can run, by their `@apb/attacks` short names. */
@@ -41,7 +42,10 @@ export const evaluationPlanSchema = z.strictObject(evaluationPlanShape);
 export type EvaluationPlan = z.infer<typeof evaluationPlanSchema>;
 
 const trainConfigShape = {
-  /** `mnist`, `fashion-mnist`, or the name of the custom data set in `datasetDir`. */
+  /**
+   * `mnist`, `fashion-mnist`, or the name of the custom data set in `datasetDir` (left out: named
+   * after that folder, see {@link datasetNameForFolder}).
+   */
   dataset: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lowercase name such as mnist or fashion-mnist').default('mnist'),
   /** A folder of IDX files named like MNIST's, used instead of an official data set (null: official). */
   datasetDir: z.string().min(1).nullable().default(null),
@@ -107,10 +111,36 @@ export type TrainConfig = z.output<typeof trainConfigSchema>;
 export type TrainConfigInput = z.input<typeof trainConfigSchema>;
 
 /**
+ * The data set name a folder of IDX files gets when no name is given: the folder's own name,
+ * lowercased, with every run of other characters than a-z, 0-9 and `-` made one `-`
+ * (`My_Digits` -> `my-digits`). Undefined when nothing is left of it.
+ */
+export function datasetNameForFolder(folder: string): string | undefined {
+  const name = basename(resolve(folder))
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return name === '' ? undefined : name;
+}
+
+/**
  * Fills in defaults and checks every option and the combinations the schema alone cannot see.
  * Throws an `ApbError` (code `BAD_CONFIG`) whose one-line message names the option.
+ *
+ * Custom data (`datasetDir`) without a `dataset` is named after its folder, never the default
+ * `mnist`, so its runs are not filed with MNIST's.
  */
 export function resolveTrainConfig(partial: TrainConfigInput = {}): TrainConfig {
+  if (partial.dataset === undefined && typeof partial.datasetDir === 'string' && partial.datasetDir !== '') {
+    const dataset = datasetNameForFolder(partial.datasetDir);
+    if (dataset === undefined) {
+      throw new ApbError(`Invalid training option "dataset": cannot name the data set after the folder ${partial.datasetDir}.`, {
+        code: 'BAD_CONFIG',
+        suggestion: 'Name it with --dataset NAME (lowercase letters, digits and -).',
+      });
+    }
+    partial = { ...partial, dataset };
+  }
   const parsed = trainConfigSchema.safeParse(partial);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -11,6 +11,9 @@ import { prepareBackend, type BackendSummary } from './internal/backend-setup.js
 import { batchCount, imagesToTensor, iterateBatches, loadSplit, type SplitData } from './internal/training-data.js';
 import { trainingAttack } from './internal/training-attack.js';
 import { buildLenet, foldModel } from './internal/model-factory.js';
+import { checkDataFitsModel } from './data-fit.js';
+import { ensureWritableDirectory } from './output-location.js';
+import { acquireRunLease } from './run-lease.js';
 import { deriveSeed } from './internal/random.js';
 import { saveModel } from '@apb/layers';
 import { tryReadRunRecord, writeRunRecord } from './run-record-io.js';
@@ -63,9 +66,24 @@ const labelTensor = (labels: Uint8Array) => tf.tensor1d(Int32Array.from(labels),
  * with `resume`, training continues after the last one. An abort `signal` stops between batches
  * and writes status `interrupted`. A non-finite loss writes status `failed` and throws an
  * `ApbError` with code `NAN_LOSS`.
+ *
+ * Before any work, `outDir` is checked (a folder that can be written, code `OUT_NOT_WRITABLE`)
+ * and leased for this process (`lease.json`): a folder another live process is writing is an
+ * `ApbError` with code `RUN_HELD` naming that process. Data that does not fit the LeNet (image
+ * size, labels) is refused once loaded (`SHAPE_MISMATCH`, `CLASS_MISMATCH`).
  */
 export async function trainRun(input: TrainConfigInput, options: TrainRunOptions): Promise<RunRecord> {
   const config = resolveTrainConfig(input);
+  await ensureWritableDirectory(options.outDir, 'the run folder');
+  const lease = await acquireRunLease(options.outDir);
+  try {
+    return await trainLeasedRun(config, options);
+  } finally {
+    await lease.release();
+  }
+}
+
+async function trainLeasedRun(config: TrainConfig, options: TrainRunOptions): Promise<RunRecord> {
   const { outDir, signal, onProgress } = options;
   const runJson = join(outDir, 'run.json');
   const existing = await tryReadRunRecord(runJson);
@@ -103,6 +121,8 @@ export async function trainRun(input: TrainConfigInput, options: TrainRunOptions
   const optimizer = tf.train.adam(config.lr);
   const sources: tfl.LayersModel[] = [];
   try {
+    checkDataFitsModel(model, train);
+    checkDataFitsModel(model, test);
     if (checkpoint) await restoreCheckpoint(model, optimizer, checkpoint.directory);
 
     let precomputed: Float32Array | undefined;

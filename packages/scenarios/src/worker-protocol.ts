@@ -7,4 +7,4 @@ export type WorkerRequest = { type: 'run'; spec: RunSpec; outDir: string } | { t
 /** Worker to parent: progress of the current spec, and its end. */
 export type WorkerReply =
   | { type: 'progress'; id: string; event: TrainProgress }
-  | { type: 'done'; id: string; status: 'complete' | 'interrupted' | 'failed'; error?: string };
+  | { type: 'done'; id: string; status: 'complete' | 'interrupted' | 'failed'; error?: string; code?: string };

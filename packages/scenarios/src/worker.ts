@@ -23,7 +23,14 @@ process.on('message', (request: WorkerRequest) => {
   const { spec, outDir } = request;
   executeSpec(spec, outDir, { signal: controller.signal, onProgress: (event) => send({ type: 'progress', id: spec.id, event }) }).then(
     (record) => send({ type: 'done', id: spec.id, status: record.status }),
-    (error: unknown) => send({ type: 'done', id: spec.id, status: 'failed', error: error instanceof Error ? error.message : String(error) }),
+    (error: unknown) =>
+      send({
+        type: 'done',
+        id: spec.id,
+        status: 'failed',
+        error: error instanceof Error ? error.message : String(error),
+        ...(typeof (error as { code?: unknown })?.code === 'string' ? { code: (error as { code: string }).code } : {}),
+      }),
   );
 });
 

@@ -1,10 +1,13 @@
 import type { RobustnessEvaluation } from '@apb/attacks';
+import type { EvaluationPlan } from '@apb/scenarios';
 import { Command } from 'commander';
 import { access } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 import { cliError } from '../cli-error.js';
+import { EVAL_RECORD_KIND, evalFileName, type EvalRecord } from '../eval-record.js';
+import { checkOutputFile } from '../output-file.js';
 import { colors, percent, processOutput, silentOutput, type Output } from '../output.js';
 import { createProgress, type Progress } from '../progress.js';
 import { BACKENDS } from '../train-flags.js';
@@ -21,28 +24,30 @@ function list<Item extends z.ZodType>(item: Item) {
   );
 }
 
-/** Options of `apb eval`. */
+/** Options of `apb eval`. Budgets left out take the defaults of `apb train`'s evaluation plan. */
 export const evalOptionsSchema = z
   .strictObject({
     model: z.string({ error: 'is required: the --out folder of apb train (or a folder with model.json)' }).min(1, 'must name a folder'),
     dataset: z.string().min(1, 'must name a dataset').optional(),
     dataDir: z.string().min(1, 'must not be empty').optional(),
-    attacks: list(z.enum(EVAL_ATTACKS)).default(['fgsm', 'pgd']),
-    eps: list(z.coerce.number({ error: 'must be a number' }).finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1')).default([0.3]),
+    attacks: list(z.enum(EVAL_ATTACKS)).optional(),
+    eps: list(z.coerce.number({ error: 'must be a number' }).finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1')).optional(),
     transferFrom: z.string().min(1, 'must name a folder').optional(),
     testLimit: count.optional(),
-    pgdSteps: count.default(40),
-    pgdRestarts: count.default(1),
-    squareQueries: count.default(1000),
-    squareLimit: count.default(1000),
-    seed: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').default(0),
-    diagnostics: z.boolean().default(true),
-    diagnosticsSubset: count.default(200),
+    pgdSteps: count.optional(),
+    pgdRestarts: count.optional(),
+    pgdLimit: count.optional(),
+    squareQueries: count.optional(),
+    squareLimit: count.optional(),
+    seed: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').optional(),
+    diagnostics: z.boolean().optional(),
+    diagnosticsSubset: count.optional(),
     backend: z.enum(BACKENDS).default('auto'),
     out: z.string().min(1, 'must name a file').optional(),
+    force: z.boolean().default(false),
     json: z.boolean().default(false),
   })
-  .refine((o) => !o.attacks.includes('transfer') || o.transferFrom !== undefined, {
+  .refine((o) => o.attacks === undefined || !o.attacks.includes('transfer') || o.transferFrom !== undefined, {
     path: ['transferFrom'],
     message: 'is required with --attacks transfer: the folder of the source model the adversarials are crafted on',
   })
@@ -60,93 +65,126 @@ export interface EvalResult {
   dataset: string;
   dataFiles: { images: string; labels: string };
   evaluation: RobustnessEvaluation;
+  /** The plan evaluated, in `apb train`'s terms. */
+  plan: EvaluationPlan;
+  seed: number;
+  /** Where the record was written, if anywhere. */
+  out?: string;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function hasTestFiles(dir: string): Promise<boolean> {
-  const names = ['t10k-images-idx3-ubyte', 't10k-images-idx3-ubyte.gz'];
-  for (const name of names) {
-    if (await access(join(dir, name)).then(() => true, () => false)) return true;
+  for (const name of ['t10k-images-idx3-ubyte', 't10k-images-idx3-ubyte.gz']) {
+    if (await exists(join(dir, name))) return true;
   }
   return false;
 }
 
+/** The run folder a model folder belongs to (the one holding run.json), if any. */
+async function runFolderOf(modelDir: string): Promise<string | undefined> {
+  const { modelFolder } = await import('../model-dir.js');
+  const folder = await modelFolder(modelDir);
+  for (const candidate of [resolve(modelDir), dirname(resolve(folder))]) {
+    if (await exists(join(candidate, 'run.json'))) return candidate;
+  }
+  return undefined;
+}
+
 /**
  * Evaluates a saved model on a test set under the chosen attacks at every eps (clean accuracy,
- * per-attack accuracy, worst case, gradient-masking diagnostics). With `dataDir` pointing at a
- * folder of IDX test files, any such data set works; otherwise `dataset` is MNIST or Fashion-MNIST.
+ * per-attack accuracy, worst case, gradient-masking diagnostics), with `@apb/scenarios`'
+ * `evaluateModel`, so the defaults and the subsets are exactly those of `apb train`'s evaluation.
+ * With `dataDir` pointing at a folder of IDX test files, any such data set works (named after the
+ * folder unless `dataset` names it); otherwise `dataset` is MNIST or Fashion-MNIST.
+ *
+ * The result is kept as `eval-<dataset>-<digest>.json` beside the run's run.json (where
+ * `apb report` reads it) or in `out`; that file is checked before any work starts, and an existing
+ * one is refused unless `force`. Data the model does not fit (image size, classes) is refused.
  */
 export async function runEval(options: EvalOptions, output: Output = silentOutput): Promise<EvalResult> {
   const parsed = evalOptionsSchema.parse(options);
-  const [{ initBackend }, datasets, attacksModule, { loadModelDir }] = await Promise.all([
-    import('@apb/backend'),
-    import('@apb/datasets'),
-    import('@apb/attacks'),
-    import('../model-dir.js'),
-  ]);
-  await initBackend({ backend: parsed.backend });
+  const scenarios = await import('@apb/scenarios');
+  const run = await runFolderOf(parsed.model).catch(() => undefined);
+  const recorded = run === undefined ? undefined : await scenarios.tryReadRunRecord(join(run, 'run.json'));
+  const defaults = scenarios.evaluationPlanSchema.parse({});
+  // Transfer needs a source model, which apb train trains itself; here only --transfer-from gives one.
+  const attacks = parsed.attacks ?? defaults.attacks.filter((attack) => attack !== 'transfer' || parsed.transferFrom !== undefined);
+  const given = { eps: parsed.eps, pgdSteps: parsed.pgdSteps, pgdRestarts: parsed.pgdRestarts, pgdLimit: parsed.pgdLimit, squareQueries: parsed.squareQueries, squareLimit: parsed.squareLimit, diagnostics: parsed.diagnostics, diagnosticsLimit: parsed.diagnosticsSubset };
+  const plan = scenarios.evaluationPlanSchema.parse({ ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)), attacks, limit: null });
+  // A run's own seed by default, so evaluating its model again reproduces its record's subsets.
+  const seed = parsed.seed ?? recorded?.seed ?? scenarios.resolveTrainConfig({}).seed;
 
   const custom = parsed.dataDir !== undefined && (await hasTestFiles(parsed.dataDir));
-  const name = parsed.dataset ?? basename(resolve(parsed.dataDir ?? '.'));
+  const name = parsed.dataset ?? (parsed.dataDir === undefined ? undefined : scenarios.datasetNameForFolder(parsed.dataDir)) ?? '';
+  const datasets = await import('@apb/datasets');
   if (!custom && !datasets.isDatasetName(name)) {
     throw cliError('UNKNOWN_DATASET', `--dataset ${name} is not a known dataset, and --data-dir holds no t10k-images-idx3-ubyte(.gz).`, 'Pass --dataset mnist|fashion-mnist, or --data-dir a folder with t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz).');
   }
+  const transferFrom = parsed.transferFrom === undefined ? null : resolve(parsed.transferFrom);
+  const settings = { dataset: name, dataDir: parsed.dataDir === undefined ? null : resolve(parsed.dataDir), testLimit: parsed.testLimit ?? null, seed, plan, transferFrom };
+  const out = parsed.out ?? (run === undefined ? undefined : join(run, evalFileName(settings)));
+  // Before any work: a result that cannot be kept would be lost after the whole evaluation.
+  if (out !== undefined) await checkOutputFile(out, { force: parsed.force, what: parsed.out === undefined ? 'the evaluation record' : '--out' });
+
+  const [{ initBackend }, { loadModelDir }] = await Promise.all([import('@apb/backend'), import('../model-dir.js')]);
+  await initBackend({ backend: parsed.backend });
   const loadOptions = { download: false, ...(parsed.testLimit === undefined ? {} : { limit: parsed.testLimit, stratified: true }) };
   const test = custom
     ? await datasets.loadDataset({ dir: parsed.dataDir!, name }, 'test', loadOptions)
     : await datasets.loadDataset(name as 'mnist' | 'fashion-mnist', 'test', { ...loadOptions, ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }) });
 
   const model = await loadModelDir(parsed.model);
-  const source = parsed.transferFrom === undefined ? undefined : await loadModelDir(parsed.transferFrom);
+  let source: Awaited<ReturnType<typeof loadModelDir>> | undefined;
   try {
-    const attacks = parsed.attacks.map((attack) => {
-      switch (attack) {
-        case 'pgd':
-          return attacksModule.createAttack('pgd', { steps: parsed.pgdSteps, restarts: parsed.pgdRestarts, seed: parsed.seed });
-        case 'square':
-          return attacksModule.createAttack('square', { queries: parsed.squareQueries, seed: parsed.seed });
-        case 'noise':
-          return attacksModule.createAttack('noise', { seed: parsed.seed });
-        case 'transfer':
-          return attacksModule.createAttack('transfer', { source, attack: 'pgd', attackParams: { steps: parsed.pgdSteps, seed: parsed.seed } });
-        default:
-          return attacksModule.createAttack(attack);
-      }
-    });
+    scenarios.checkDataFitsModel(model, test, `model ${parsed.model}`);
+    if (parsed.transferFrom !== undefined) {
+      source = await loadModelDir(parsed.transferFrom);
+      scenarios.checkDataFitsModel(source, test, `--transfer-from model ${parsed.transferFrom}`);
+    }
     let bar: Progress | undefined;
     let barKey = '';
-    let evaluation: RobustnessEvaluation;
+    let evaluated: Awaited<ReturnType<typeof scenarios.evaluateModel>>;
     try {
-      evaluation = await attacksModule.evaluateRobustness(
-        model,
-        { images: datasets.toFloat32(test.images), labels: test.labels },
-        attacks,
-        {
-          epsilons: parsed.eps,
-          seed: parsed.seed,
-          subset: { square: parsed.squareLimit },
-          diagnostics: parsed.diagnostics,
-          diagnosticsSubset: parsed.diagnosticsSubset,
-          onProgress: (progress) => {
-            const key = `${progress.attack} ${progress.eps}`;
-            if (key !== barKey) {
-              bar?.stop();
-              barKey = key;
-              bar = createProgress(output, progress.attack === 'clean' ? 'clean' : `${progress.attack} eps ${progress.eps}`, progress.total);
-            }
-            bar?.update(progress.done);
-          },
+      evaluated = await scenarios.evaluateModel(model, test, plan, {
+        seed,
+        ...(source === undefined ? {} : { transferSource: source }),
+        onProgress: (progress) => {
+          const key = `${progress.attack} ${progress.eps}`;
+          if (key !== barKey) {
+            bar?.stop();
+            barKey = key;
+            const label = progress.attack === 'clean' || progress.attack === 'diagnostics' ? progress.attack : `${progress.attack} eps ${progress.eps}`;
+            // Without a bar (not a terminal, --json), one line per attack says where it is.
+            if (!output.interactive) output.info(`eval: ${label} (${progress.total} images)`);
+            bar = createProgress(output, label, progress.total);
+          }
+          bar?.update(progress.done);
         },
-      );
+      });
     } finally {
       bar?.stop();
     }
+    // evaluateModel returns undefined only when aborted, and no signal is passed here.
+    const evaluation = evaluated!.evaluation;
     const result: EvalResult = {
       model: resolve(parsed.model),
       dataset: name,
       dataFiles: { images: test.files.images.path, labels: test.files.labels.path },
       evaluation,
+      plan,
+      seed,
     };
-    if (parsed.out !== undefined) await writeFileAtomic(resolve(parsed.out), `${JSON.stringify(result, null, 2)}\n`);
+    if (out !== undefined) {
+      const record: EvalRecord = { kind: EVAL_RECORD_KIND, createdAt: new Date().toISOString(), model: result.model, run: recorded?.id ?? null, dataset: name, dataFiles: result.dataFiles, testLimit: settings.testLimit, seed, plan, transferFrom, evaluation };
+      await writeFileAtomic(resolve(out), `${JSON.stringify(record, null, 2)}\n`);
+      result.out = resolve(out);
+    }
     return result;
   } finally {
     model.dispose();
@@ -161,19 +199,21 @@ export function evalCommand(): Command {
     .option('--model <dir>', 'the --out folder of apb train (or a folder holding model.json)')
     .option('--dataset <name>', 'mnist | fashion-mnist (or a name for the --data-dir folder)')
     .option('--data-dir <dir>', 'datasets root, or any folder holding t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz)')
-    .option('--attacks <list>', `comma-separated: ${EVAL_ATTACKS.join(',')} (default fgsm,pgd)`)
-    .option('--eps <list>', 'comma-separated l-inf budgets in (0, 1] (default 0.3)')
+    .option('--attacks <list>', `comma-separated: ${EVAL_ATTACKS.join(',')} (default: apb train's, transfer only with --transfer-from)`)
+    .option('--eps <list>', "comma-separated l-inf budgets in (0, 1] (default: apb train's)")
     .option('--transfer-from <dir>', 'source model of the transfer attack (required with transfer)')
     .option('--test-limit <n>', 'evaluate on n test images (stratified; default all)')
-    .option('--pgd-steps <n>', 'PGD steps (default 40)')
-    .option('--pgd-restarts <n>', 'PGD restarts (default 1)')
-    .option('--square-queries <n>', 'Square attack queries (default 1000)')
-    .option('--square-limit <n>', 'images of the fixed seeded Square subset (default 1000)')
-    .option('--seed <s>', 'seed of attacks and subsets (default 0)')
+    .option('--pgd-steps <n>', "PGD steps (default: apb train's evaluation)")
+    .option('--pgd-restarts <n>', "PGD restarts (default: apb train's evaluation)")
+    .option('--pgd-limit <n>', "images of the fixed seeded PGD and transfer subset (default: apb train's evaluation)")
+    .option('--square-queries <n>', "Square attack queries (default: apb train's evaluation)")
+    .option('--square-limit <n>', "images of the fixed seeded Square subset (default: apb train's evaluation)")
+    .option('--seed <s>', "seed of attacks and subsets (default: the run's seed, else apb train's)")
     .option('--no-diagnostics', 'skip the gradient-masking diagnostics (extra PGD and noise runs)')
-    .option('--diagnostics-subset <n>', 'images of the fixed seeded subset the diagnostics use (default 200)')
+    .option('--diagnostics-subset <n>', "images of the fixed seeded subset the diagnostics use (default: apb train's evaluation)")
     .option('--backend <name>', BACKENDS.join(' | '))
-    .option('--out <file>', 'also write the result as JSON to this file')
+    .option('--out <file>', 'write the result as JSON here (default: eval-<dataset>-<digest>.json beside the run\'s run.json, read by apb report)')
+    .option('--force', 'replace the result file if it exists')
     .option('--json', 'print the result as JSON')
     .addHelpText(
       'after',
@@ -182,7 +222,8 @@ Examples:
   $ apb eval --model runs/mnist-apb --dataset mnist
   $ apb eval --model runs/mnist-apb --dataset mnist --attacks fgsm,pgd,square --eps 0.1,0.2,0.3 --out eval.json
   $ apb eval --model runs/mnist-apb --dataset mnist --attacks transfer --transfer-from runs/mnist-classical
-  $ apb eval --model runs/mnist-apb --data-dir ./my-digits --test-limit 500 --json`,
+  $ apb eval --model runs/mnist-apb --data-dir ./my-digits --test-limit 500 --json
+  $ apb eval --model runs/mnist-apb --dataset mnist --force    # evaluate again, replacing the kept result`,
     )
     .action(async (flags: Record<string, unknown>) => {
       const output = processOutput({ json: flags.json === true });
@@ -197,5 +238,6 @@ Examples:
       for (const attack of evaluation.attacks) output.log(`  ${attack.attack.padEnd(9)} eps ${attack.eps}: ${percent(attack.accuracy)} (n=${attack.n}, ${attack.seconds.toFixed(1)} s)`);
       for (const worst of evaluation.worstCase) output.log(`  worst case eps ${worst.eps}: ${percent(worst.accuracy)}`);
       for (const flag of evaluation.diagnostics) output.log(`  ${flag.raised ? c.yellow('raised') : c.green('ok    ')} ${flag.flag}: ${flag.detail}`);
+      if (result.out !== undefined) output.log(`wrote ${result.out}`);
     });
 }

@@ -5,7 +5,8 @@ import { z } from 'zod';
 
 import { processOutput, silentOutput, type Output } from '../output.js';
 import { renderCharts } from '../report/charts.js';
-import { collectRuns } from '../report/collect-runs.js';
+import { collectResults, type FoundEvaluation, type SkippedFile } from '../report/collect-runs.js';
+import { extraMarkdown, withExtraHtml } from '../report/extra-sections.js';
 import { loadPaperResults } from '../report/paper-results.js';
 import { renderHtml } from '../report/render-html.js';
 import { renderMarkdown } from '../report/render-markdown.js';
@@ -28,6 +29,10 @@ export interface ReportResult {
   htmlPath: string;
   data: ReportData;
   charts: string[];
+  /** `apb eval` records found beside the runs (listed in the report). */
+  evaluations: FoundEvaluation[];
+  /** Files that could not be read or validated, and why (listed in the report). */
+  skipped: SkippedFile[];
 }
 
 /** The wall-time summary `apb reproduce` leaves in the folder, if any. */
@@ -42,21 +47,27 @@ async function readReproduction(root: string): Promise<ReproductionInfo | undefi
   }
 }
 
-/** Reads every run.json under `dir`, validates it, and writes `report.md` and `report.html` there. */
+/**
+ * Reads every run.json (and `apb eval`'s eval-*.json) under `dir`, validates them, and writes
+ * `report.md` and `report.html` there. Files that cannot be read are skipped and listed, in the
+ * report and on stderr, rather than costing the whole report.
+ */
 export async function runReport(options: ReportOptions, output: Output = silentOutput): Promise<ReportResult> {
   const { dir } = reportOptionsSchema.parse(options);
   const root = resolve(dir);
-  const runs = await collectRuns(root);
+  const { runs, evaluations, skipped } = await collectResults(root);
   // Loaded here, not at start-up: @apb/attacks brings TensorFlow.js.
   const { DIAGNOSTIC_MEANINGS } = await import('@apb/attacks');
   const data = buildReportData(runs, await loadPaperResults(), { reproduction: await readReproduction(root), flagMeanings: DIAGNOSTIC_MEANINGS });
   const charts = await renderCharts(data);
   const markdownPath = join(root, 'report.md');
   const htmlPath = join(root, 'report.html');
-  await writeFileAtomic(markdownPath, renderMarkdown(data));
-  await writeFileAtomic(htmlPath, renderHtml(data, charts));
-  output.info(`read ${runs.length} run records (${data.complete.length} complete) under ${root}`);
-  return { markdownPath, htmlPath, data, charts: charts.map((chart) => chart.id) };
+  const extra = extraMarkdown(evaluations, skipped);
+  await writeFileAtomic(markdownPath, extra === '' ? renderMarkdown(data) : `${renderMarkdown(data)}\n${extra}`);
+  await writeFileAtomic(htmlPath, withExtraHtml(renderHtml(data, charts), evaluations, skipped));
+  for (const file of skipped) output.info(`apb: skipped: ${file.reason}`);
+  output.info(`read ${runs.length} run records (${data.complete.length} complete)${evaluations.length > 0 ? ` and ${evaluations.length} apb eval records` : ''} under ${root}${skipped.length > 0 ? `; skipped ${skipped.length} files (listed in the report)` : ''}`);
+  return { markdownPath, htmlPath, data, charts: charts.map((chart) => chart.id), evaluations, skipped };
 }
 
 /** `apb report DIR`. */
@@ -73,7 +84,7 @@ export function reportCommand(): Command {
         const { data } = result;
         output.log(
           JSON.stringify(
-            { markdownPath: result.markdownPath, htmlPath: result.htmlPath, charts: result.charts, provenance: data.provenance, figure2: data.figure2, figure3a: data.figure3a, figure3b: data.figure3b, robustness: data.robustness, diagnostics: data.diagnostics, cost: data.cost, costRatios: data.costRatios, disagreements: data.disagreements },
+            { markdownPath: result.markdownPath, htmlPath: result.htmlPath, charts: result.charts, skipped: result.skipped, evaluations: result.evaluations, provenance: data.provenance, figure2: data.figure2, figure3a: data.figure3a, figure3b: data.figure3b, robustness: data.robustness, diagnostics: data.diagnostics, cost: data.cost, costRatios: data.costRatios, disagreements: data.disagreements },
             null,
             2,
           ),

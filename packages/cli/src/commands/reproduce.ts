@@ -34,7 +34,10 @@ export type ReproduceOptions = z.input<typeof reproduceOptionsSchema>;
 export interface ReproducedRun {
   id: string;
   runJson: string;
-  /** `skipped`: already complete from an earlier invocation; `blocked`: a dependency did not complete. */
+  /**
+   * `skipped`: already complete from an earlier invocation; `held`: another process is writing it;
+   * `blocked`: a dependency did not complete.
+   */
   outcome: string;
   roles: string[];
   error?: string;
@@ -244,6 +247,7 @@ Examples:
         const notDone = summary.runs.filter((run) => run.outcome !== 'complete' && run.outcome !== 'skipped');
         output.log(`${c.bold('apb reproduce')}: ${summary.runs.length} runs (${summary.runs.filter((r) => r.outcome === 'skipped').length} already done), ${notDone.length} not complete, ${summary.seconds.toFixed(0)} s (${summary.totalSeconds.toFixed(0)} s over ${summary.invocations.length} invocations)`);
         for (const run of notDone) output.log(c.red(`  ${run.id}: ${run.outcome}${run.error === undefined ? '' : ` (${run.error})`}`));
+        if (notDone.some((run) => run.outcome === 'held')) output.log('  held runs are being written by another apb process; rerun this command once it is done');
         if (summary.report !== undefined) output.log(`report: ${summary.report.markdown}\n        ${summary.report.html}`);
       }
       if (summary.runs.some((run) => run.outcome !== 'complete' && run.outcome !== 'skipped')) process.exitCode = 1;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32, shuffledIndices } from './random.js';
 
 /** The part of `@apb/datasets`' `Dataset` the loop reads. */
-export type SplitData = Pick<Dataset, 'name' | 'split' | 'count' | 'rows' | 'cols' | 'images' | 'labels'>;
+export type SplitData = Pick<Dataset, 'name' | 'split' | 'count' | 'rows' | 'cols' | 'images' | 'labels'> & Partial<Pick<Dataset, 'classNames' | 'files'>>;
 
 /** One batch: `count` images, row-major bytes, their labels and their indices in the split. */
 export interface BatchData {
