@@ -138,6 +138,28 @@ describe('one training step on a hand-checkable layer', () => {
     layer.dispose();
   });
 
+  it('shortens a budgeted step whose clipping undid a cancellation, so delta still moves by at most eps', () => {
+    // W_ap = [[1, 4], [1, -4], [1, 0]] and G_sum = [1, 0]: sigma = [1, 1, 1], sigma W_ap = [3, 0], so
+    // eps_m = eps / 3. The second memory sits at the clip, so only the first and third move, by
+    // eps / 3, which would move delta by [2, 4] eps / 3; the step is shortened by 3/4 to [1/2, 1] eps.
+    const layer = denseApb({ units: 2, apb: { kind: 'multimodal', memories: 3 }, eps: EPS, clip: 0.25 });
+    layer.apply(tfl.input({ shape: [1] }));
+    weightByName(layer, 'kernel').write(tf.tensor2d([[0.5, -0.5]]));
+    weightByName(layer, 'memories').write(tf.tensor2d([[0, 0.25, 0]]));
+    weightByName(layer, 'apbWeights').write(tf.tensor2d([[1, 4], [1, -4], [1, 0]]));
+    const x = tf.tensor2d([[1]]);
+    const c = tf.tensor2d([[1, 0]]);
+    tf.train.sgd(0).minimize(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, c)), false, layer.trainableWeights.map((w) => w.read() as tf.Variable));
+    const m = read(weightByName(layer, 'memories'));
+    [EPS / 4, 0.25, EPS / 4].forEach((value, k) => expect(m[k]).toBeCloseTo(value, 6));
+    // delta was [0, 0.25, 0] W_ap = [0.25, -1].
+    const moves = (matMul([m], [[1, 4], [1, -4], [1, 0]])[0] ?? []).map((d, j) => d - ([0.25, -1][j] ?? Number.NaN));
+    expect(moves[0]).toBeCloseTo(EPS / 2, 6);
+    expect(moves[1]).toBeCloseTo(EPS, 6);
+    tf.dispose([x, c]);
+    layer.dispose();
+  });
+
   it('bounds delta by clip after the step', () => {
     const layer = buildLayer({ kind: 'naive' }, { clip: 0.2 });
     oneStep(layer);
@@ -157,8 +179,10 @@ describe('one training step on a hand-checkable layer', () => {
   it('bounds the budgeted memories by 1/h unless clip says otherwise', () => {
     const layer = buildLayer({ kind: 'multimodal', memories: 3 }, {});
     expect(layer.clip).toBe(1 / 3);
+    weightByName(layer, 'memories').write(tf.tensor2d([[0.25, -0.25, 0.3]]));
     oneStep(layer);
-    // m + (1/14) sigma = [0.25 - 1/14, -0.25 - 1/14, 0.5 + 1/14]; the last clipped to 1/3.
+    // m + (1/14) sigma = [0.25 - 1/14, -0.25 - 1/14, 0.3 + 1/14]; the last clipped to 1/3. The
+    // clipped step moves delta by [0.061, -0.106], inside the budget 0.125, so it is not shortened.
     const actual = read(weightByName(layer, 'memories'));
     [0.25 - 1 / 14, -0.25 - 1 / 14, 1 / 3].forEach((value, k) => expect(actual[k]).toBeCloseTo(value, 6));
     expect(denseApb({ units: 2, apb: { kind: 'multimodal', memories: 3 }, clip: null }).clip).toBeNull();

@@ -91,7 +91,7 @@ function toInitializer(value: Initializer | InitializerConfig): Initializer {
  * Multimodal, `budgeted` memory step (default): with `sigma = sign(G_sum W_ap^T)`, the step moves
  * `delta` by `s eps_m sigma W_ap`, so `eps_m = eps / max_j |(sigma W_ap)_j|`, recomputed every step
  * from the current `W_ap`, moves the largest entry of `delta` by exactly `eps` and none by more:
- * the naive APB's budget, for every `h` (before `clip`, which can only shorten the step). `m` starts
+ * the naive APB's budget, for every `h` (a step that `clip` changed is shortened back into the budget). `m` starts
  * at 0 (so `delta` starts at 0, as the naive APB's does; `W_ap`'s gradient `m^T G_sum` is zero on the
  * first step only) and is clipped to `1/h` by default, see {@link defaultMemoryClip}.
  *
@@ -249,22 +249,31 @@ export class DenseApb extends tfl.layers.Layer {
         variable = this.requireWeight(this.memories);
         const apbWeights = this.requireWeight(this.apbWeights).read();
         const direction = tf.sign(tf.matMul(tf.reshape(gradientSum, [1, this.units]), apbWeights, false, true));
-        moved = tf.mul(direction, sign * this.eps);
-        if (this.memoryStep === 'budgeted') {
-          // The step moves delta by eps_m (direction W_ap); scale it so its largest entry is eps.
-          // divNoNan: a direction with no effect on delta (e.g. W_ap = 0) moves nothing.
-          const largestMove = tf.max(tf.abs(tf.matMul(direction, apbWeights)));
-          moved = tf.mul(moved, tf.divNoNan(tf.scalar(1), largestMove));
-        }
+        // The step moves delta by s eps_m (sigma W_ap); budgeted, eps_m makes its largest entry eps.
+        const epsM = this.memoryStep === 'budgeted' ? this.budgetScale(direction, apbWeights) : tf.scalar(this.eps);
+        moved = tf.mul(direction, tf.mul(epsM, sign));
       }
-      let next = this.mode === 'accumulate' ? tf.add(variable.read(), moved) : moved;
+      const base = this.mode === 'accumulate' ? variable.read() : tf.zerosLike(moved);
+      let next = tf.add(base, moved);
       if (this.clip !== null) {
         next = tf.clipByValue(next, -this.clip, this.clip);
+        if (this.apb.kind === 'multimodal' && this.memoryStep === 'budgeted') {
+          // Clipping some memories and not others can undo a cancellation inside sigma W_ap and
+          // move an entry of delta by more than eps; shorten the clipped step back into the budget.
+          // Shortening keeps every memory between its old value and the clipped one, so inside the bound.
+          const clipped = tf.sub(next, base);
+          next = tf.add(base, tf.mul(clipped, tf.minimum(1, this.budgetScale(clipped, this.requireWeight(this.apbWeights).read()))));
+        }
       }
       // Safe inside the backward pass: assign takes a reference on next's storage, so this tidy may
       // dispose next; and the optimizer never sees delta or m, which are non-trainable.
       variable.write(next);
     });
+  }
+
+  /** `eps / max_j |(step W_ap)_j|`: the factor that makes `step` move no entry of delta by more than eps (0 if it moves none). */
+  private budgetScale(step: tf.Tensor, apbWeights: tf.Tensor): tf.Tensor {
+    return tf.divNoNan(tf.scalar(this.eps), tf.max(tf.abs(tf.matMul(step, apbWeights))));
   }
 
   private requireWeight(weight: tfl.LayerVariable | null): tfl.LayerVariable {

@@ -28,8 +28,12 @@ export interface AttackOutcome {
   robust: Uint8Array;
 }
 
-/** Every flag {@link runDiagnostics} reports, in report order. */
+/**
+ * Every flag an evaluation reports, in report order: `collapsed` ({@link collapsedDiagnostic}, made
+ * by every evaluation), then the gradient-masking flags of {@link runDiagnostics}.
+ */
 export const DIAGNOSTIC_FLAGS = [
+  'collapsed',
   'one-step-stronger-than-iterative',
   'black-box-stronger-than-white-box',
   'accuracy-not-vanishing-at-large-eps',
@@ -55,7 +59,25 @@ export const DIAGNOSTIC_THRESHOLDS = {
   zeroGradientShare: 0.01,
   /** Share of examples whose float32 softmax maximum is exactly 1 above this. */
   saturatedShare: 0.01,
+  /** Clean accuracy below this multiple of chance (1 / classes) means the training failed. */
+  collapsedChanceMultiple: 1.5,
 } as const;
+
+/**
+ * The `collapsed` flag: clean accuracy below 1.5 x chance (15% for 10 classes), i.e. a model that
+ * predicts (nearly) one class. Such a model also "survives" attacks on every example of the class it
+ * predicts, so its accuracy under attack must not be read as robustness. Needs no attack.
+ */
+export function collapsedDiagnostic(clean: { accuracy: number; n: number }, classes: number): Diagnostic {
+  const chance = 1 / classes;
+  const threshold = DIAGNOSTIC_THRESHOLDS.collapsedChanceMultiple / classes;
+  return {
+    flag: 'collapsed',
+    raised: clean.accuracy < threshold,
+    detail: `Clean accuracy is ${pct(clean.accuracy)} on ${clean.n} examples against ${pct(chance)} chance for ${classes} classes; below ${pct(threshold)} the training failed, so accuracy under attack is no measure of robustness.`,
+    values: { cleanAccuracy: clean.accuracy, chance, classes, n: clean.n },
+  };
+}
 
 /** Steps of the diagnostics' own PGD runs. */
 const DIAGNOSTIC_PGD_STEPS = 20;
