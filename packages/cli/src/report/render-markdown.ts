@@ -44,7 +44,11 @@ export function reportTables(data: ReportData): Table[] {
     title: 'Robustness (honest numbers beside FGSM)',
     caption: `Accuracy at the paper's eps ${PAPER_EPS} where measured, else at the run's largest eps. Worst case: an image counts only if every attack run on it failed. – = attack not run.`,
     header: ['run', 'eps', 'clean', 'FGSM', 'PGD', 'transfer', 'Square', 'noise', 'worst case'],
-    rows: data.robustness.map((r) => [r.id, r.eps === null ? '–' : String(r.eps), percent(r.clean), percent(r.fgsm), percent(r.pgd), percent(r.transfer), percent(r.square), percent(r.noise), percent(r.worstCase)]),
+    rows: data.robustness.map((r) =>
+      r.collapsed === null
+        ? [r.id, r.eps === null ? '–' : String(r.eps), percent(r.clean), percent(r.fgsm), percent(r.pgd), percent(r.transfer), percent(r.square), percent(r.noise), percent(r.worstCase)]
+        : [r.id, r.eps === null ? '–' : String(r.eps), percent(r.clean), ...Array<string>(6).fill('collapsed')],
+    ),
   });
   tables.push({
     title: 'Gradient-masking diagnostics',
@@ -68,13 +72,17 @@ export function reportTables(data: ReportData): Table[] {
 }
 
 /** Short sentences for the top of the report: provenance, incomplete runs, disagreements. */
-export function reportNotes(data: ReportData): { provenance: string[]; incomplete: string[]; disagreements: string[] } {
+export function reportNotes(data: ReportData): { provenance: string[]; incomplete: string[]; collapsed: string[]; disagreements: string[] } {
   return {
     provenance: data.provenance,
+    collapsed: data.collapsed.map((run) => `${run.id}: ${run.reason}`),
     incomplete: data.incomplete.map((run) => `${run.path}: ${run.record.status}${run.record.error === undefined ? '' : ` (${run.record.error})`}`),
     disagreements: data.disagreements.map((d) => `${d.what}: paper ${percent(d.paper)}, ours ${percent(d.ours)} (${d.ours > d.paper ? '+' : ''}${((d.ours - d.paper) * 100).toFixed(2)} points)`),
   };
 }
+
+/** Heading of the list of collapsed runs, shared with the HTML report. */
+export const COLLAPSED_TITLE = 'Collapsed runs (training failed; left out of every comparison, never shown as robustness)';
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -86,6 +94,7 @@ export function renderMarkdown(data: ReportData): string {
   const lines: string[] = ['# APB reproduction report', '', `Generated ${data.generatedAt} by \`apb report\`. Paper numbers: ${data.paper.source}.`, ''];
   lines.push('## Where our numbers come from', '', ...notes.provenance.map((line) => `- ${line}`), '');
   if (notes.incomplete.length > 0) lines.push('## Runs not complete (left out of the tables)', '', ...notes.incomplete.map((line) => `- ${line}`), '');
+  if (notes.collapsed.length > 0) lines.push(`## ${COLLAPSED_TITLE}`, '', ...notes.collapsed.map((line) => `- ${line}`), '');
   lines.push(`## Where ours disagree with the paper (more than ${(data.tolerance * 100).toFixed(0)} points)`, '');
   lines.push(...(notes.disagreements.length === 0 ? ['- none among the cells both report'] : notes.disagreements.map((line) => `- ${line}`)), '');
   for (const table of reportTables(data)) {

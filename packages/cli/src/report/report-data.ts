@@ -1,5 +1,6 @@
 import type { RunRecord } from '@apb/scenarios';
 
+import { percent } from '../output.js';
 import type { FoundRun } from './collect-runs.js';
 import { PAPER_DATASETS, PAPER_EPS, PAPER_SCENARIOS, type PaperResults } from './paper-results.js';
 
@@ -42,6 +43,15 @@ export interface RobustnessRow {
   square: number | null;
   noise: number | null;
   worstCase: number | null;
+  /** Why the run counts as collapsed (its attack columns are then null), or null. */
+  collapsed: string | null;
+}
+
+/** A run whose training failed: shown, marked, and left out of every comparison. */
+export interface CollapsedRun {
+  id: string;
+  path: string;
+  reason: string;
 }
 
 /** One row of the gradient-masking table: which flags a run raised. */
@@ -93,6 +103,7 @@ export interface ReportData {
   figure3b: CurvePoint[];
   robustness: RobustnessRow[];
   diagnostics: DiagnosticsRow[];
+  collapsed: CollapsedRun[];
   cost: CostRow[];
   costRatios: CostRatio[];
   disagreements: Disagreement[];
@@ -110,6 +121,43 @@ export interface ReproductionInfo {
 
 /** Differences larger than this (absolute, in accuracy) are listed as disagreements. */
 export const DISAGREEMENT_TOLERANCE = 0.05;
+
+/**
+ * When a run counts as collapsed. `chanceMultiple` is the `collapsed` diagnostic's threshold (used
+ * for runs recorded before it existed); `classicalShare`: an APB run that keeps less than this share
+ * of its classical sibling's accuracy above chance (same data set, scenario, method, epochs and
+ * training images) failed to train, e.g. below 54% when the classical LeNet has 98% on 10 classes.
+ */
+export const COLLAPSE_THRESHOLDS = { chanceMultiple: 1.5, classicalShare: 0.5 } as const;
+
+/** Classes of the official data sets, for runs whose record does not say. */
+const OFFICIAL_CLASSES = 10;
+
+/** Why `record` counts as collapsed, or null; `trained` are the runs it may be compared with. */
+function collapseReason(record: RunRecord, trained: RunRecord[]): string | null {
+  const evaluation = record.evaluation;
+  if (evaluation === undefined) return null;
+  const clean = evaluation.clean.accuracy;
+  const flag = evaluation.diagnostics.find((d) => d.flag === 'collapsed');
+  if (flag?.raised === true) return `clean accuracy ${percent(clean)}, near chance`;
+  const classes = flag?.values.classes ?? OFFICIAL_CLASSES;
+  if (flag === undefined && clean < COLLAPSE_THRESHOLDS.chanceMultiple / classes) return `clean accuracy ${percent(clean)}, near chance`;
+  if (record.config.model !== 'lenet-apb') return null;
+  const same = (r: RunRecord): boolean =>
+    r.config.model === 'lenet' &&
+    r.config.dataset === record.config.dataset &&
+    r.config.scenario === record.config.scenario &&
+    r.config.method === record.config.method &&
+    r.config.adversarialSource === record.config.adversarialSource &&
+    r.config.epochs === record.config.epochs &&
+    r.config.trainLimit === record.config.trainLimit;
+  const classical = mean(trained.filter(same).map((r) => r.evaluation?.clean.accuracy ?? null));
+  if (classical.value === null) return null;
+  const chance = 1 / classes;
+  const threshold = chance + COLLAPSE_THRESHOLDS.classicalShare * (classical.value - chance);
+  if (clean >= threshold) return null;
+  return `clean accuracy ${percent(clean)}, far below the classical LeNet trained the same way (${percent(classical.value)}${classical.runs > 1 ? `, mean of ${classical.runs}` : ''})`;
+}
 
 const EPS_MATCH = 1e-6;
 
@@ -190,8 +238,16 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, options: 
   const incomplete = runs.filter((run) => run.record.status !== 'complete');
   // Training runs: one per trained model. Re-evaluations (Figure 3a's eps sweep) reuse a trained
   // model and its history, so counting them here would average a model with itself.
-  const trained = complete.filter((r) => !isReEvaluation(r));
-  const sweeps = complete.filter(isReEvaluation);
+  const allTrained = complete.filter((r) => !isReEvaluation(r));
+  // A collapsed model "survives" attacks on every example of the class it predicts; its numbers
+  // are no measure of robustness, so it is shown as collapsed and compared with nothing.
+  const collapsedById = new Map(allTrained.flatMap((r) => {
+    const reason = collapseReason(r, allTrained);
+    return reason === null ? [] : [[r.id, reason] as const];
+  }));
+  const isCollapsed = (r: RunRecord): boolean => collapsedById.has(r.id);
+  const trained = allTrained.filter((r) => !isCollapsed(r));
+  const sweeps = complete.filter((r) => isReEvaluation(r) && !collapsedById.has(String((r as RunRecord & { evaluatedFrom?: unknown }).evaluatedFrom)));
 
   const figure2: Figure2Row[] = [];
   for (const dataset of PAPER_DATASETS) {
@@ -241,7 +297,8 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, options: 
   // Re-evaluations repeat a trained model's id and numbers; Figure 3a shows them.
   const robustness: RobustnessRow[] = completeRuns.filter((run) => !isReEvaluation(run.record)).map(({ record, path }) => {
       const eps = tableEps(record);
-      const at = (family: string): number | null => (eps === null ? null : attackAccuracy(record, family, eps));
+      const collapsed = collapsedById.get(record.id) ?? null;
+      const at = (family: string): number | null => (eps === null || collapsed !== null ? null : attackAccuracy(record, family, eps));
       const worst = eps === null ? undefined : record.evaluation?.worstCase.find((w) => Math.abs(w.eps - eps) < EPS_MATCH);
       return {
         id: record.id,
@@ -254,23 +311,36 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, options: 
         transfer: at('transfer'),
         square: at('square'),
         noise: at('noise'),
-        worstCase: worst?.accuracy ?? null,
+        worstCase: collapsed === null ? (worst?.accuracy ?? null) : null,
+        collapsed,
       };
   });
 
-  const diagnostics: DiagnosticsRow[] = trained
+  const diagnostics: DiagnosticsRow[] = allTrained
     .filter((r) => r.evaluation !== undefined)
     .map((r) => {
       const flags = r.evaluation?.diagnostics ?? [];
-      return {
+      const row = {
         id: r.id,
         raised: flags.filter((f) => f.raised).map((f) => f.flag),
         checked: flags.map((f) => f.flag),
         details: flags.filter((f) => f.raised).map((f) => `${f.flag}: ${f.detail}`),
       };
+      // Collapse the report found (old records, or far below the classical model) is shown like the recorded flag.
+      const reason = collapsedById.get(r.id);
+      if (reason !== undefined && !row.raised.includes('collapsed')) {
+        row.raised.unshift('collapsed');
+        row.details.unshift(`collapsed: ${reason}`);
+      }
+      return row;
     });
 
-  const cost: CostRow[] = trained.map((r) => ({
+  const collapsed: CollapsedRun[] = completeRuns.flatMap(({ record, path }) => {
+    const reason = collapsedById.get(record.id);
+    return reason === undefined || isReEvaluation(record) ? [] : [{ id: record.id, path, reason }];
+  });
+
+  const cost: CostRow[] = allTrained.map((r) => ({
     id: r.id,
     dataset: r.config.dataset,
     epochs: r.history.length,
@@ -330,6 +400,7 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, options: 
     figure3b,
     robustness,
     diagnostics,
+    collapsed,
     cost,
     costRatios,
     disagreements,
