@@ -27,7 +27,8 @@ export type ApbMode = 'accumulate' | 'reset';
  *
  * - `budgeted` (default): `eps_m` is recomputed every step so that the step moves the largest entry of
  *   `delta = m W_ap` by exactly `eps` and no entry by more, the budget of a naive APB step, whatever
- *   `h` is; `m` starts at 0 and is clipped to `1/h` unless `clip` says otherwise.
+ *   `h` is (a step that clipping changed is shortened back into the budget, so it may move less);
+ *   `m` starts at 0 and is clipped to `1/h` unless `clip` says otherwise.
  * - `fixed`: `eps_m = eps`, `m` starts at `+-eps` and is unbounded unless `clip` is set. A step then
  *   moves `delta` by up to `eps ||W_ap[:, j]||_1`, which grows like `sqrt(h)`; the behaviour of
  *   earlier versions, kept so the difference can be shown.
