@@ -98,12 +98,12 @@ describe('collapsed runs', () => {
       multimodal(625, 0.88), // alive: 0.88 against 0.9
       multimodal(2500, 0.1135, true), // the recorded flag
       multimodal(5625, 0.1), // recorded before the flag existed: judged by the 1.5 x chance rule
-      multimodal(10_000, 0.45, false), // 0.45 < 0.1 + 0.5 (0.9 - 0.1) = 0.5: far below the classical LeNet
+      multimodal(10_000, 0.65, false), // 0.65 < 0.1 + 0.75 (0.9 - 0.1) = 0.7: far below the classical LeNet
     ];
     const data = buildReportData(runs, await loadPaperResults());
     expect(data.collapsed.map((c) => c.id)).toEqual(['mnist-clean-apb-multimodal-h2500-s1', 'mnist-clean-apb-multimodal-h5625-s1', 'mnist-clean-apb-multimodal-h10000-s1']);
     expect(data.collapsed[0]?.reason).toBe('clean accuracy 11.35%, near chance');
-    expect(data.collapsed[2]?.reason).toBe('clean accuracy 45.00%, far below the classical LeNet trained the same way (90.00%)');
+    expect(data.collapsed[2]?.reason).toBe('clean accuracy 65.00%, far below the classical LeNet trained the same way (90.00%)');
     const point = (h: number) => data.figure3b.find((p) => p.dataset === 'mnist' && p.x === h)?.ours;
     expect(point(625)).toEqual({ value: 0.88, runs: 1 });
     for (const h of [2500, 5625, 10_000]) expect(point(h)).toEqual({ value: null, runs: 0 });
@@ -125,8 +125,23 @@ describe('collapsed runs', () => {
   it('compares an APB run only with classical runs trained the same way', async () => {
     const otherEpochs = fixtureRecord(classical);
     otherEpochs.config.epochs = 50;
-    const data = buildReportData([{ path: 'c/run.json', record: otherEpochs }, multimodal(625, 0.45)], await loadPaperResults());
+    const data = buildReportData([{ path: 'c/run.json', record: otherEpochs }, multimodal(625, 0.65)], await loadPaperResults());
     expect(data.collapsed).toEqual([]);
+    const sameWay = buildReportData([...found([classical]), multimodal(625, 0.72)], await loadPaperResults());
+    expect(sameWay.collapsed).toEqual([]);
+  });
+
+  it('shows in Figure 3b the runs of the default memory step where both steps ran at one h', async () => {
+    const fixed = multimodal(625, 0.5);
+    fixed.record.config.apbMemoryStep = 'fixed';
+    fixed.record.id = 'mnist-clean-apb-multimodal-h625-fixed-step-s1';
+    const onlyFixed = multimodal(2500, 0.8);
+    onlyFixed.record.config.apbMemoryStep = 'fixed';
+    const data = buildReportData([...found([classical]), multimodal(625, 0.88), fixed, onlyFixed], await loadPaperResults());
+    const point = (h: number) => data.figure3b.find((p) => p.dataset === 'mnist' && p.x === h)?.ours;
+    expect(point(625)).toEqual({ value: 0.88, runs: 1 });
+    // Older records (fixed step) still show where nothing newer ran.
+    expect(point(2500)).toEqual({ value: 0.8, runs: 1 });
   });
 });
 

@@ -126,9 +126,10 @@ export const DISAGREEMENT_TOLERANCE = 0.05;
  * When a run counts as collapsed. `chanceMultiple` is the `collapsed` diagnostic's threshold (used
  * for runs recorded before it existed); `classicalShare`: an APB run that keeps less than this share
  * of its classical sibling's accuracy above chance (same data set, scenario, method, epochs and
- * training images) failed to train, e.g. below 54% when the classical LeNet has 98% on 10 classes.
+ * training images) failed to train, e.g. below 76% when the classical LeNet has 98% on 10 classes,
+ * 24 points down, where the paper reports APB within a point of classical on clean data.
  */
-export const COLLAPSE_THRESHOLDS = { chanceMultiple: 1.5, classicalShare: 0.5 } as const;
+export const COLLAPSE_THRESHOLDS = { chanceMultiple: 1.5, classicalShare: 0.75 } as const;
 
 /** Classes of the official data sets, for runs whose record does not say. */
 const OFFICIAL_CLASSES = 10;
@@ -288,7 +289,10 @@ export function buildReportData(runs: FoundRun[], paper: PaperResults, options: 
       (r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && r.config.model === 'lenet-apb',
     );
     paper.figure3b.memories.forEach((memories, index) => {
-      const matching = apbClean.filter((r) => (r.config.apb === 'multimodal' ? r.config.memories : 0) === memories);
+      const atH = apbClean.filter((r) => (r.config.apb === 'multimodal' ? r.config.memories : 0) === memories);
+      // The fixed memory step is another model; it is shown only where no run of the default step is.
+      const budgeted = atH.filter((r) => r.config.apbMemoryStep !== 'fixed');
+      const matching = budgeted.length > 0 ? budgeted : atH;
       const ours = mean(matching.map((r) => attackAccuracy(r, 'fgsm', PAPER_EPS)));
       figure3b.push({ dataset, x: memories, paper: paper.figure3b[dataset]?.[index] ?? null, ours });
     });
