@@ -22,6 +22,21 @@ export type ApbDirection = 'ascent' | 'descent';
  */
 export type ApbMode = 'accumulate' | 'reset';
 
+/**
+ * How the multimodal APB steps its memories `m` (paper Alg. 2: `m <- m + s eps_m sign(G_sum W_ap^T)`).
+ *
+ * - `budgeted` (default): `eps_m` is recomputed every step so that the step moves the largest entry of
+ *   `delta = m W_ap` by exactly `eps` and no entry by more, the budget of a naive APB step, whatever
+ *   `h` is (a step that clipping changed is shortened back into the budget, so it may move less);
+ *   `m` starts at 0 and is clipped to `1/h` unless `clip` says otherwise.
+ * - `fixed`: `eps_m = eps`, `m` starts at `+-eps` and is unbounded unless `clip` is set. A step then
+ *   moves `delta` by up to `eps ||W_ap[:, j]||_1`, which grows like `sqrt(h)`; the behaviour of
+ *   earlier versions, kept so the difference can be shown.
+ *
+ * The naive APB ignores it.
+ */
+export type ApbMemoryStep = 'budgeted' | 'fixed';
+
 /** The FGSM-side options of an APB layer, shared by `denseApb` and `lenet`. */
 export interface ApbUpdateOptions {
   /**
@@ -37,13 +52,28 @@ export interface ApbUpdateOptions {
   /**
    * Optional l-inf bound applied after every step. For `naive` it bounds `delta` itself; for
    * `multimodal` it bounds the memories `m` (the FGSM-moved part), because bounding `m W_ap` would
-   * mean editing `W_ap`, which belongs to the optimizer. `null`/absent: no bound (the paper has none).
+   * mean editing `W_ap`, which belongs to the optimizer. `null`: no bound (the paper has none).
+   * Absent: no bound, except for the `budgeted` multimodal step, whose default is `1/h` (so
+   * `||m||_1 <= 1`; see {@link defaultMemoryClip}).
    */
   clip?: number | null;
+  /** See {@link ApbMemoryStep}. Default `budgeted`. */
+  memoryStep?: ApbMemoryStep;
 }
 
 /** Defaults for {@link ApbUpdateOptions}, filled in by the layer. */
-export const APB_DEFAULTS = { eps: 0.01, direction: 'ascent', mode: 'accumulate', clip: null } as const;
+export const APB_DEFAULTS = { eps: 0.01, direction: 'ascent', mode: 'accumulate', clip: null, memoryStep: 'budgeted' } as const;
+
+/**
+ * The default bound on the memories of the `budgeted` multimodal step, `1/h`. Why: an Adam step moves
+ * every entry of `W_ap` by about `lr`, which moves `delta_j = sum_k m_k W_ap[k, j]` by up to
+ * `lr ||m||_1`; an ordinary bias moves by about `lr`. `|m_k| <= 1/h` gives `||m||_1 <= 1`, so the
+ * optimizer moves `delta` through `W_ap` no faster than it would move a plain bias. Unbounded, `m`
+ * grows by `eps_m` a step and this rate grows with `h` and with training time.
+ */
+export function defaultMemoryClip(memories: number): number {
+  return 1 / memories;
+}
 
 /** Throws an `ApbError` naming the first key of `value` not in `allowed`. */
 export function rejectUnknownOptions(value: object, allowed: readonly string[], where: string): void {
@@ -87,7 +117,9 @@ export interface ResolvedApbUpdate {
   eps: number;
   direction: ApbDirection;
   mode: ApbMode;
-  clip: number | null;
+  /** `undefined`: the layer's default (see {@link ApbUpdateOptions.clip}). */
+  clip: number | null | undefined;
+  memoryStep: ApbMemoryStep;
 }
 
 /** Fills defaults into {@link ApbUpdateOptions} and validates each field by name. */
@@ -104,9 +136,13 @@ export function resolveApbUpdate(options: ApbUpdateOptions, where: string): Reso
   if (mode !== 'accumulate' && mode !== 'reset') {
     throw invalid(where, 'mode', `must be 'accumulate' or 'reset', got ${String(mode)}`, "Use mode: 'accumulate' or 'reset'.");
   }
-  const clip = options.clip ?? null;
-  if (clip !== null && (typeof clip !== 'number' || !Number.isFinite(clip) || clip <= 0)) {
+  const clip = options.clip;
+  if (clip !== null && clip !== undefined && (typeof clip !== 'number' || !Number.isFinite(clip) || clip <= 0)) {
     throw invalid(where, 'clip', `must be a finite number > 0 or null, got ${String(clip)}`, 'Pass an l-inf bound such as clip: 0.3, or leave it out.');
   }
-  return { eps, direction, mode, clip };
+  const memoryStep = options.memoryStep ?? APB_DEFAULTS.memoryStep;
+  if (memoryStep !== 'budgeted' && memoryStep !== 'fixed') {
+    throw invalid(where, 'memoryStep', `must be 'budgeted' or 'fixed', got ${String(memoryStep)}`, "Use memoryStep: 'budgeted' (default) or 'fixed' (the unscaled step of earlier versions).");
+  }
+  return { eps, direction, mode, clip, memoryStep };
 }

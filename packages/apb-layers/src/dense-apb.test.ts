@@ -4,7 +4,9 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { isApbError } from '@apb/backend';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DenseApb, denseApb, type DenseApbArgs } from './dense-apb.js';
-import type { ApbSpec } from './apb-options.js';
+import type { ApbMemoryStep, ApbSpec } from './apb-options.js';
+import { lenet } from './lenet.js';
+import { softmaxCrossEntropyLoss } from './train-step.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -87,8 +89,8 @@ describe('one training step on a hand-checkable layer', () => {
     layer.dispose();
   });
 
-  it.each(cases)('moves the memories m by the Alg. 2 formula and W, W_ap by an ordinary step ($direction, $mode)', ({ direction, mode }) => {
-    const layer = buildLayer({ kind: 'multimodal', memories: 3 }, { direction, mode });
+  it.each(cases)('moves the memories m by the Alg. 2 formula with eps_m = eps (fixed step) and W, W_ap by an ordinary step ($direction, $mode)', ({ direction, mode }) => {
+    const layer = buildLayer({ kind: 'multimodal', memories: 3 }, { direction, mode, memoryStep: 'fixed' });
     oneStep(layer);
     const s = direction === 'ascent' ? 1 : -1;
     const memoryGradient = matMul([gradientSum], transpose(W_AP))[0] ?? [];
@@ -97,6 +99,64 @@ describe('one training step on a hand-checkable layer', () => {
     // W_ap's gradient uses the m of the forward pass, not the m the same backward pass wrote.
     expect(read(weightByName(layer, 'apbWeights'))).toEqual(sub(W_AP, matMul(transpose(M), [gradientSum]), LR).flat());
     expect(read(weightByName(layer, 'kernel'))).toEqual(sub(W, matMul(transpose(X), C), LR).flat());
+    layer.dispose();
+  });
+
+  it.each(cases)('scales the budgeted memory step so the largest entry of delta moves by exactly eps ($direction, $mode)', ({ direction, mode }) => {
+    const layer = buildLayer({ kind: 'multimodal', memories: 3 }, { direction, mode, clip: null });
+    const deltaBefore = matMul(M, W_AP)[0] ?? [];
+    oneStep(layer);
+    const s = direction === 'ascent' ? 1 : -1;
+    // By hand: G_sum = [1.5, -1]; G_sum W_ap^T = [-0.25, -1.75, 1.625], sigma = [-1, -1, 1];
+    // sigma W_ap = [1.25, -1.75], so eps_m = eps / 1.75 = 1 / 14.
+    const sigma = [-1, -1, 1];
+    expect((matMul([gradientSum], transpose(W_AP))[0] ?? []).map(Math.sign)).toEqual(sigma);
+    const epsM = EPS / 1.75;
+    const expectedM = (M[0] ?? []).map((m, k) => (mode === 'accumulate' ? m : 0) + s * epsM * (sigma[k] ?? 0));
+    const actualM = read(weightByName(layer, 'memories'));
+    actualM.forEach((value, k) => expect(value).toBeCloseTo(expectedM[k] ?? Number.NaN, 6));
+    if (mode === 'accumulate') {
+      // delta moves by s eps_m sigma W_ap = s [1.25, -1.75] / 14: the second entry by exactly eps.
+      const deltaAfter = matMul([actualM], W_AP)[0] ?? [];
+      const moves = deltaAfter.map((d, j) => d - (deltaBefore[j] ?? 0));
+      expect(moves[0]).toBeCloseTo((s * 1.25) / 14, 6);
+      expect(moves[1]).toBeCloseTo((s * -1.75) / 14, 6);
+      expect(Math.abs(moves[1] ?? 0)).toBeCloseTo(EPS, 6);
+    } else {
+      // reset: delta itself is s eps_m sigma W_ap, whose largest entry is eps, as a reset naive delta.
+      expect(Math.max(...(matMul([actualM], W_AP)[0] ?? []).map(Math.abs))).toBeCloseTo(EPS, 6);
+    }
+    expect(read(weightByName(layer, 'apbWeights'))).toEqual(sub(W_AP, matMul(transpose(M), [gradientSum]), LR).flat());
+    layer.dispose();
+  });
+
+  it('moves no memory when W_ap is zero, since no step on m can move delta then', () => {
+    const layer = buildLayer({ kind: 'multimodal', memories: 3 }, { clip: null });
+    weightByName(layer, 'apbWeights').write(tf.zeros([3, 2]));
+    oneStep(layer);
+    expect(read(weightByName(layer, 'memories'))).toEqual(M[0]);
+    layer.dispose();
+  });
+
+  it('shortens a budgeted step whose clipping undid a cancellation, so delta still moves by at most eps', () => {
+    // W_ap = [[1, 4], [1, -4], [1, 0]] and G_sum = [1, 0]: sigma = [1, 1, 1], sigma W_ap = [3, 0], so
+    // eps_m = eps / 3. The second memory sits at the clip, so only the first and third move, by
+    // eps / 3, which would move delta by [2, 4] eps / 3; the step is shortened by 3/4 to [1/2, 1] eps.
+    const layer = denseApb({ units: 2, apb: { kind: 'multimodal', memories: 3 }, eps: EPS, clip: 0.25 });
+    layer.apply(tfl.input({ shape: [1] }));
+    weightByName(layer, 'kernel').write(tf.tensor2d([[0.5, -0.5]]));
+    weightByName(layer, 'memories').write(tf.tensor2d([[0, 0.25, 0]]));
+    weightByName(layer, 'apbWeights').write(tf.tensor2d([[1, 4], [1, -4], [1, 0]]));
+    const x = tf.tensor2d([[1]]);
+    const c = tf.tensor2d([[1, 0]]);
+    tf.train.sgd(0).minimize(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, c)), false, layer.trainableWeights.map((w) => w.read() as tf.Variable));
+    const m = read(weightByName(layer, 'memories'));
+    [EPS / 4, 0.25, EPS / 4].forEach((value, k) => expect(m[k]).toBeCloseTo(value, 6));
+    // delta was [0, 0.25, 0] W_ap = [0.25, -1].
+    const moves = (matMul([m], [[1, 4], [1, -4], [1, 0]])[0] ?? []).map((d, j) => d - ([0.25, -1][j] ?? Number.NaN));
+    expect(moves[0]).toBeCloseTo(EPS / 2, 6);
+    expect(moves[1]).toBeCloseTo(EPS, 6);
+    tf.dispose([x, c]);
     layer.dispose();
   });
 
@@ -109,11 +169,60 @@ describe('one training step on a hand-checkable layer', () => {
   });
 
   it('bounds the memories by clip in the multimodal kind', () => {
-    const layer = buildLayer({ kind: 'multimodal', memories: 3 }, { clip: 0.3 });
+    const layer = buildLayer({ kind: 'multimodal', memories: 3 }, { clip: 0.3, memoryStep: 'fixed' });
     oneStep(layer);
     // m + eps sign(G_sum W_ap^T) = [0.125, -0.375, 0.625], clipped to +-0.3.
     expect(read(weightByName(layer, 'memories'))).toEqual([0.125, Math.fround(-0.3), Math.fround(0.3)]);
     layer.dispose();
+  });
+
+  it('bounds the budgeted memories by 1/h unless clip says otherwise', () => {
+    const layer = buildLayer({ kind: 'multimodal', memories: 3 }, {});
+    expect(layer.clip).toBe(1 / 3);
+    weightByName(layer, 'memories').write(tf.tensor2d([[0.25, -0.25, 0.3]]));
+    oneStep(layer);
+    // m + (1/14) sigma = [0.25 - 1/14, -0.25 - 1/14, 0.3 + 1/14]; the last clipped to 1/3. The
+    // clipped step moves delta by [0.061, -0.106], inside the budget 0.125, so it is not shortened.
+    const actual = read(weightByName(layer, 'memories'));
+    [0.25 - 1 / 14, -0.25 - 1 / 14, 1 / 3].forEach((value, k) => expect(actual[k]).toBeCloseTo(value, 6));
+    expect(denseApb({ units: 2, apb: { kind: 'multimodal', memories: 3 }, clip: null }).clip).toBeNull();
+    expect(denseApb({ units: 2, apb: { kind: 'multimodal', memories: 3 }, memoryStep: 'fixed' }).clip).toBeNull();
+    layer.dispose();
+  });
+});
+
+describe('the budgeted multimodal step on LeNet', () => {
+  const EPS_LENET = 0.01;
+  /** Largest |change of delta| per FC layer over one trainOnBatch with learning rate 0. */
+  async function deltaMoves(h: number, memoryStep: ApbMemoryStep): Promise<number[]> {
+    const model = lenet({ apb: { kind: 'multimodal', memories: h }, eps: EPS_LENET, memoryStep, seed: 3 });
+    model.compile({ optimizer: tf.train.sgd(0), loss: softmaxCrossEntropyLoss });
+    const layers = model.layers.filter((layer): layer is DenseApb => layer instanceof DenseApb);
+    const deltas = (): tf.Tensor1D[] => layers.map((layer) => layer.currentDelta());
+    const x = tf.randomUniform([16, 28, 28, 1], 0, 1, 'float32', 4);
+    const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5], 'int32'), 10);
+    const before = deltas();
+    await model.trainOnBatch(x, y);
+    const after = deltas();
+    const moves = after.map((delta, i) => tf.tidy(() => tf.max(tf.abs(tf.sub(delta, before[i] as tf.Tensor))).dataSync()[0] ?? Number.NaN));
+    tf.dispose([x, y, ...before, ...after]);
+    model.dispose();
+    return moves;
+  }
+
+  it.each([625, 2500, 10_000])('moves every entry of delta = m W_ap by at most eps, and not by zero, in one step (h = %i)', async (h) => {
+    const moves = await deltaMoves(h, 'budgeted');
+    expect(moves).toHaveLength(3);
+    for (const move of moves) {
+      // float32 rounding of the sum over h products allows a hair above eps.
+      expect(move).toBeLessThanOrEqual(EPS_LENET * (1 + 1e-4));
+      expect(move).toBeGreaterThan(0);
+    }
+  });
+
+  it('differs from the fixed step, which moves delta by several eps already at h = 625', async () => {
+    const moves = await deltaMoves(625, 'fixed');
+    expect(Math.max(...moves)).toBeGreaterThan(2 * EPS_LENET);
   });
 });
 
@@ -278,18 +387,28 @@ describe('sign sanity with the weights held fixed', () => {
 
 describe('options and config', () => {
   it('round-trips its config through fromConfig', () => {
-    const layer = denseApb({ units: 3, apb: { kind: 'multimodal', memories: 4 }, eps: 0.02, direction: 'descent', mode: 'reset', clip: 0.5, activation: 'relu', seed: 9, name: 'apb_fc' });
+    const layer = denseApb({ units: 3, apb: { kind: 'multimodal', memories: 4 }, eps: 0.02, direction: 'descent', mode: 'reset', clip: 0.5, memoryStep: 'fixed', activation: 'relu', seed: 9, name: 'apb_fc' });
     const copy = tf.serialization.SerializationMap.getMap().classNameMap.DenseApb;
     expect(copy).toBeDefined();
     const restored = DenseApb.fromConfig(DenseApb, layer.getConfig()) as DenseApb;
     expect(restored.getConfig()).toEqual(layer.getConfig());
     expect(restored.apb).toEqual({ kind: 'multimodal', memories: 4 });
     expect(restored.mode).toBe('reset');
+    expect(restored.memoryStep).toBe('fixed');
+    const budgeted = denseApb({ units: 3, apb: { kind: 'multimodal', memories: 4 } });
+    expect((DenseApb.fromConfig(DenseApb, budgeted.getConfig()) as DenseApb).getConfig()).toEqual(budgeted.getConfig());
   });
 
   it('fills in the documented defaults', () => {
     const layer = denseApb({ units: 3 });
-    expect([layer.apb, layer.eps, layer.direction, layer.mode, layer.clip, layer.activation]).toEqual([{ kind: 'naive' }, 0.01, 'ascent', 'accumulate', null, 'linear']);
+    expect([layer.apb, layer.eps, layer.direction, layer.mode, layer.clip, layer.memoryStep, layer.activation]).toEqual([{ kind: 'naive' }, 0.01, 'ascent', 'accumulate', null, 'budgeted', 'linear']);
+  });
+
+  it('reads a config saved before memoryStep existed as the fixed step its model was trained with', () => {
+    const config = denseApb({ units: 3, apb: { kind: 'multimodal', memories: 4 }, clip: null }).getConfig();
+    delete config.memoryStep;
+    const restored = DenseApb.fromConfig(DenseApb, config) as DenseApb;
+    expect([restored.memoryStep, restored.clip]).toEqual(['fixed', null]);
   });
 
   it.each([
@@ -301,6 +420,7 @@ describe('options and config', () => {
     [{ units: 3, direction: 'up' }, "option 'direction'"],
     [{ units: 3, mode: 'sometimes' }, "option 'mode'"],
     [{ units: 3, clip: 0 }, "option 'clip'"],
+    [{ units: 3, memoryStep: 'huge' }, "option 'memoryStep'"],
     [{ units: 0 }, "option 'units'"],
     [{ units: 3, activation: 'swish' }, "option 'activation'"],
   ])('rejects bad options with a one-line ApbError naming the option: %j', (args, fragment) => {
@@ -317,9 +437,15 @@ describe('options and config', () => {
     expect(error.suggestion).toBeTruthy();
   });
 
-  it('starts the multimodal memories at +-eps, reproducibly for a seed', () => {
+  it('starts the budgeted multimodal memories at 0', () => {
+    const layer = denseApb({ units: 2, apb: { kind: 'multimodal', memories: 50 }, eps: 0.25, seed: 11 });
+    layer.apply(tfl.input({ shape: [3] }));
+    expect(read(weightByName(layer, 'memories'))).toEqual(new Array(50).fill(0));
+  });
+
+  it('starts the fixed-step multimodal memories at +-eps, reproducibly for a seed', () => {
     const make = (): number[] => {
-      const layer = denseApb({ units: 2, apb: { kind: 'multimodal', memories: 50 }, eps: 0.25, seed: 11 });
+      const layer = denseApb({ units: 2, apb: { kind: 'multimodal', memories: 50 }, eps: 0.25, seed: 11, memoryStep: 'fixed' });
       layer.apply(tfl.input({ shape: [3] }));
       return read(weightByName(layer, 'memories'));
     };

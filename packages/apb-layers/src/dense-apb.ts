@@ -2,10 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ApbError } from '@apb/backend';
 import {
+  defaultMemoryClip,
   rejectUnknownOptions,
   resolveApbUpdate,
   validateApbSpec,
   type ApbDirection,
+  type ApbMemoryStep,
   type ApbMode,
   type ApbSpec,
   type ApbUpdateOptions,
@@ -49,15 +51,15 @@ export interface DenseApbArgs extends LayerArgs, ApbUpdateOptions {
   /** Initializer of `W`. Default Glorot uniform seeded with `seed`. */
   kernelInitializer?: Initializer | InitializerConfig;
   /**
-   * Seed for the default initializers (`W` gets `seed`, `W_ap` gets `seed + 1`, `m` gets
-   * `seed + 2`). Absent: unseeded, like tfjs-layers.
+   * Seed for the default initializers (`W` gets `seed`, `W_ap` gets `seed + 1`, and with the `fixed`
+   * memory step `m` gets `seed + 2`). Absent: unseeded, like tfjs-layers.
    */
   seed?: number;
 }
 
 // customObjects is added to every config by tfjs-layers' deserializer, not by users.
 const BASE_LAYER_KEYS = ['customObjects', 'name', 'trainable', 'inputShape', 'batchInputShape', 'batchSize', 'dtype', 'weights', 'inputDType'];
-const OWN_KEYS = ['units', 'apb', 'activation', 'kernelInitializer', 'seed', 'eps', 'direction', 'mode', 'clip'];
+const OWN_KEYS = ['units', 'apb', 'activation', 'kernelInitializer', 'seed', 'eps', 'direction', 'mode', 'clip', 'memoryStep'];
 
 function toInitializer(value: Initializer | InitializerConfig): Initializer {
   if (value instanceof tf.serialization.Serializable) {
@@ -82,14 +84,20 @@ function toInitializer(value: Initializer | InitializerConfig): Initializer {
  * non-trainable weights moved by an FGSM step in the backward pass of a forward call made with
  * `training: true` (paper Alg. 2), from that step's upstream gradient `G = dL/dz` of the
  * pre-activation `z = x W + delta`, summed over the batch:
- * naive `delta <- delta + s eps sign(G_sum)`; multimodal `m <- m + s eps sign(G_sum W_ap^T)`
+ * naive `delta <- delta + s eps sign(G_sum)`; multimodal `m <- m + s eps_m sign(G_sum W_ap^T)`
  * (`reset` mode drops the `delta +` / `m +`; `s` is +1 for ascent, -1 for descent). Calls without
  * `training: true` (predict, evaluate, attacks) compute the same function and move nothing.
  *
- * Multimodal initialisation: `m` starts at `+-eps` with random signs, `W_ap` Glorot-uniform. `m = 0`
- * would give `W_ap` a zero gradient (`m^T G_sum`) on the first step and a zero `delta`; `+-eps` is
- * the value an FGSM step produces, and with Glorot `W_ap` the entries of `delta` start at about
- * `eps * sqrt(2)` whatever `h` is.
+ * Multimodal, `budgeted` memory step (default): with `sigma = sign(G_sum W_ap^T)`, the step moves
+ * `delta` by `s eps_m sigma W_ap`, so `eps_m = eps / max_j |(sigma W_ap)_j|`, recomputed every step
+ * from the current `W_ap`, moves the largest entry of `delta` by exactly `eps` and none by more:
+ * the naive APB's budget, for every `h` (a step that `clip` changed is shortened back into the budget). `m` starts
+ * at 0 (so `delta` starts at 0, as the naive APB's does; `W_ap`'s gradient `m^T G_sum` is zero on the
+ * first step only) and is clipped to `1/h` by default, see {@link defaultMemoryClip}.
+ *
+ * Multimodal, `fixed` memory step (earlier versions): `eps_m = eps`, `m` starts at `+-eps` with random
+ * signs and is unbounded unless `clip` is set; a step moves `delta_j` by up to `eps ||W_ap[:, j]||_1`,
+ * about `eps sqrt(1.5 h)` for Glorot `W_ap`. `W_ap` is Glorot-uniform in both.
  */
 export class DenseApb extends tfl.layers.Layer {
   /** Name under which the class is registered for serialization (namespace `apb`). */
@@ -102,6 +110,7 @@ export class DenseApb extends tfl.layers.Layer {
   readonly direction: ApbDirection;
   readonly mode: ApbMode;
   readonly clip: number | null;
+  readonly memoryStep: ApbMemoryStep;
   readonly seed: number | undefined;
   private readonly kernelInitializer: Initializer;
 
@@ -140,7 +149,9 @@ export class DenseApb extends tfl.layers.Layer {
     this.eps = update.eps;
     this.direction = update.direction;
     this.mode = update.mode;
-    this.clip = update.clip;
+    this.memoryStep = update.memoryStep;
+    // Only the budgeted multimodal step has a default bound; an explicit null still means none.
+    this.clip = update.clip !== undefined ? update.clip : this.apb.kind === 'multimodal' && this.memoryStep === 'budgeted' ? defaultMemoryClip(this.apb.memories) : null;
     this.seed = args.seed;
     this.kernelInitializer =
       args.kernelInitializer === undefined ? tfl.initializers.glorotUniform({ seed: this.seed }) : toInitializer(args.kernelInitializer);
@@ -171,9 +182,11 @@ export class DenseApb extends tfl.layers.Layer {
       const h = this.apb.memories;
       this.apbWeights = this.addWeight('apbWeights', [h, this.units], 'float32', tfl.initializers.glorotUniform({ seed: this.seed === undefined ? undefined : this.seed + 1 }), undefined, true);
       this.memories = this.addWeight('memories', [1, h], 'float32', tfl.initializers.zeros(), undefined, false);
-      const eps = this.eps;
-      const seed = this.seed === undefined ? undefined : this.seed + 2;
-      this.memories.write(tf.tidy(() => tf.where(tf.greaterEqual(tf.randomUniform([1, h], -1, 1, 'float32', seed), 0), tf.fill([1, h], eps), tf.fill([1, h], -eps))));
+      if (this.memoryStep === 'fixed') {
+        const eps = this.eps;
+        const seed = this.seed === undefined ? undefined : this.seed + 2;
+        this.memories.write(tf.tidy(() => tf.where(tf.greaterEqual(tf.randomUniform([1, h], -1, 1, 'float32', seed), 0), tf.fill([1, h], eps), tf.fill([1, h], -eps))));
+      }
     }
     this.built = true;
   }
@@ -225,21 +238,42 @@ export class DenseApb extends tfl.layers.Layer {
   /** Paper Alg. 2, given the upstream gradient of the pre-activation for this batch. */
   private applyApbStep(upstream: tf.Tensor): void {
     tf.tidy(() => {
-      const step = (this.direction === 'ascent' ? 1 : -1) * this.eps;
+      const sign = this.direction === 'ascent' ? 1 : -1;
       const gradientSum = tf.sum(upstream, 0);
-      const [variable, direction] =
-        this.apb.kind === 'naive'
-          ? [this.requireWeight(this.delta), tf.sign(gradientSum)]
-          : [this.requireWeight(this.memories), tf.sign(tf.matMul(tf.reshape(gradientSum, [1, this.units]), this.requireWeight(this.apbWeights).read(), false, true))];
-      const moved = tf.mul(direction, step);
-      let next = this.mode === 'accumulate' ? tf.add(variable.read(), moved) : moved;
+      let variable: tfl.LayerVariable;
+      let moved: tf.Tensor;
+      if (this.apb.kind === 'naive') {
+        variable = this.requireWeight(this.delta);
+        moved = tf.mul(tf.sign(gradientSum), sign * this.eps);
+      } else {
+        variable = this.requireWeight(this.memories);
+        const apbWeights = this.requireWeight(this.apbWeights).read();
+        const direction = tf.sign(tf.matMul(tf.reshape(gradientSum, [1, this.units]), apbWeights, false, true));
+        // The step moves delta by s eps_m (sigma W_ap); budgeted, eps_m makes its largest entry eps.
+        const epsM = this.memoryStep === 'budgeted' ? this.budgetScale(direction, apbWeights) : tf.scalar(this.eps);
+        moved = tf.mul(direction, tf.mul(epsM, sign));
+      }
+      const base = this.mode === 'accumulate' ? variable.read() : tf.zerosLike(moved);
+      let next = tf.add(base, moved);
       if (this.clip !== null) {
         next = tf.clipByValue(next, -this.clip, this.clip);
+        if (this.apb.kind === 'multimodal' && this.memoryStep === 'budgeted') {
+          // Clipping some memories and not others can undo a cancellation inside sigma W_ap and
+          // move an entry of delta by more than eps; shorten the clipped step back into the budget.
+          // Shortening keeps every memory between its old value and the clipped one, so inside the bound.
+          const clipped = tf.sub(next, base);
+          next = tf.add(base, tf.mul(clipped, tf.minimum(1, this.budgetScale(clipped, this.requireWeight(this.apbWeights).read()))));
+        }
       }
       // Safe inside the backward pass: assign takes a reference on next's storage, so this tidy may
       // dispose next; and the optimizer never sees delta or m, which are non-trainable.
       variable.write(next);
     });
+  }
+
+  /** `eps / max_j |(step W_ap)_j|`: the factor that makes `step` move no entry of delta by more than eps (0 if it moves none). */
+  private budgetScale(step: tf.Tensor, apbWeights: tf.Tensor): tf.Tensor {
+    return tf.divNoNan(tf.scalar(this.eps), tf.max(tf.abs(tf.matMul(step, apbWeights))));
   }
 
   private requireWeight(weight: tfl.LayerVariable | null): tfl.LayerVariable {
@@ -258,12 +292,21 @@ export class DenseApb extends tfl.layers.Layer {
       direction: this.direction,
       mode: this.mode,
       clip: this.clip,
+      memoryStep: this.memoryStep,
       kernelInitializer: { className: this.kernelInitializer.getClassName(), config: this.kernelInitializer.getConfig() },
     };
     if (this.seed !== undefined) {
       config.seed = this.seed;
     }
     return { ...super.getConfig(), ...config };
+  }
+
+  /**
+   * As tfjs' `fromConfig`, except that a config saved before `memoryStep` existed (no such key) gets
+   * `fixed`, the step its model was trained with.
+   */
+  static override fromConfig<T extends tf.serialization.Serializable>(cls: tf.serialization.SerializableConstructor<T>, config: tf.serialization.ConfigDict): T {
+    return new cls({ ...config, memoryStep: config.memoryStep ?? 'fixed' });
   }
 }
 tf.serialization.registerClass(DenseApb, 'apb');

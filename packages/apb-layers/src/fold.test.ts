@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApbSpec } from './apb-options.js';
+import type { ApbMemoryStep, ApbSpec } from './apb-options.js';
 import { DenseApb, denseApb } from './dense-apb.js';
 import { foldApb } from './fold.js';
 import { lenet } from './lenet.js';
@@ -27,11 +27,14 @@ afterAll(async () => {
 const maxAbsDifference = (a: tf.Tensor, b: tf.Tensor): number => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] ?? Number.NaN);
 
 /** A LeNet whose APBs have moved away from their initial values. */
-function trainedLenet(apb: ApbSpec): tfl.Sequential {
-  const model = lenet({ apb, eps: 0.05, seed: 4 });
+function trainedLenet(apb: ApbSpec, memoryStep: ApbMemoryStep = 'budgeted'): tfl.Sequential {
+  const model = lenet({ apb, eps: 0.05, seed: 4, memoryStep });
   const x = tf.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 2);
   const labels = tf.tensor1d([3, 7], 'int32');
-  trainStep(model, tf.train.sgd(0.01), x, labels);
+  // Two steps, so that W_ap (whose first gradient m^T G_sum is zero when m starts at 0) moves too.
+  const optimizer = tf.train.sgd(0.01);
+  trainStep(model, optimizer, x, labels);
+  trainStep(model, optimizer, x, labels);
   tf.dispose([x, labels]);
   return model;
 }
@@ -57,6 +60,16 @@ describe('foldApb', () => {
       tf.dispose([x, expected, actual]);
     },
   );
+
+  it('folds a model trained with the fixed memory step to the same logits', () => {
+    const model = trainedLenet({ kind: 'multimodal', memories: 625 }, 'fixed');
+    const folded = foldApb(model);
+    const x = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 5);
+    const expected = model.predict(x) as tf.Tensor;
+    const actual = folded.predict(x) as tf.Tensor;
+    expect(maxAbsDifference(actual, expected)).toBeLessThan(1e-5);
+    tf.dispose([x, expected, actual]);
+  });
 
   it.each([{ kind: 'naive' }, { kind: 'multimodal', memories: 625 }] as ApbSpec[])(
     'gives attacks the same input gradient as the plain network with bias = delta, and moves nothing (%j)',

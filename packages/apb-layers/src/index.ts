@@ -1,4 +1,4 @@
-export { APB_DEFAULTS, type ApbDirection, type ApbMode, type ApbSpec, type ApbUpdateOptions } from './apb-options.js';
+export { APB_DEFAULTS, defaultMemoryClip, type ApbDirection, type ApbMemoryStep, type ApbMode, type ApbSpec, type ApbUpdateOptions } from './apb-options.js';
 export { DenseApb, denseApb, type ApbActivation, type DenseApbArgs, type Initializer, type InitializerConfig, type LayerArgs } from './dense-apb.js';
 export { foldApb } from './fold.js';
 export { lenet, type LenetFcLayer, type LenetOptions } from './lenet.js';

@@ -24,7 +24,7 @@ export interface LenetOptions extends ApbUpdateOptions {
 }
 
 const FC_LAYERS: readonly LenetFcLayer[] = ['fc1', 'fc2', 'fc3'];
-const LENET_KEYS = ['apb', 'apbLayers', 'firstConvPadding', 'seed', 'name', 'eps', 'direction', 'mode', 'clip'];
+const LENET_KEYS = ['apb', 'apbLayers', 'firstConvPadding', 'seed', 'name', 'eps', 'direction', 'mode', 'clip', 'memoryStep'];
 
 /**
  * The paper's LeNet: conv 6@5x5 - relu - maxpool 2 - conv 16@5x5 - relu - maxpool 2 - flatten -

@@ -28,8 +28,12 @@ export interface AttackOutcome {
   robust: Uint8Array;
 }
 
-/** Every flag {@link runDiagnostics} reports, in report order. */
+/**
+ * Every flag an evaluation reports, in report order: `collapsed` ({@link collapsedDiagnostic}, made
+ * by every evaluation), then the gradient-masking flags of {@link runDiagnostics}.
+ */
 export const DIAGNOSTIC_FLAGS = [
+  'collapsed',
   'one-step-stronger-than-iterative',
   'fgsm-far-above-pgd',
   'black-box-stronger-than-white-box',
@@ -43,6 +47,7 @@ export const DIAGNOSTIC_FLAGS = [
 
 /** What a raised flag means, one sentence each (reports print these beside the flags). */
 export const DIAGNOSTIC_MEANINGS: Record<(typeof DIAGNOSTIC_FLAGS)[number], string> = {
+  collapsed: 'clean accuracy is below 1.5 times chance: the model did not train, and its attack numbers are not robustness',
   'one-step-stronger-than-iterative': 'a one-step attack (FGSM) did more damage than PGD at the same eps, so the gradients PGD follows mislead it',
   'fgsm-far-above-pgd': "the paper's FGSM leaves more than 20 points more accuracy than PGD on the same images, so the FGSM number is not robustness",
   'black-box-stronger-than-white-box': 'a black-box attack (Square or transfer) did more damage than white-box PGD, so PGD\'s gradients are masked',
@@ -71,7 +76,25 @@ export const DIAGNOSTIC_THRESHOLDS = {
   saturatedShare: 0.01,
   /** FGSM accuracy above PGD accuracy on the same examples by more than this. */
   fgsmAbovePgd: 0.2,
+  /** Clean accuracy below this multiple of chance (1 / classes) means the training failed. */
+  collapsedChanceMultiple: 1.5,
 } as const;
+
+/**
+ * The `collapsed` flag: clean accuracy below 1.5 x chance (15% for 10 classes), i.e. a model that
+ * predicts (nearly) one class. Such a model also "survives" attacks on every example of the class it
+ * predicts, so its accuracy under attack must not be read as robustness. Needs no attack.
+ */
+export function collapsedDiagnostic(clean: { accuracy: number; n: number }, classes: number): Diagnostic {
+  const chance = 1 / classes;
+  const threshold = DIAGNOSTIC_THRESHOLDS.collapsedChanceMultiple / classes;
+  return {
+    flag: 'collapsed',
+    raised: clean.accuracy < threshold,
+    detail: `Clean accuracy is ${pct(clean.accuracy)} on ${clean.n} examples against ${pct(chance)} chance for ${classes} classes; below ${pct(threshold)} the training failed, so accuracy under attack is no measure of robustness.`,
+    values: { cleanAccuracy: clean.accuracy, chance, classes, n: clean.n },
+  };
+}
 
 /** Steps of the diagnostics' own PGD runs. */
 const DIAGNOSTIC_PGD_STEPS = 20;

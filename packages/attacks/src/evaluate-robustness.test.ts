@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIAGNOSTIC_FLAGS } from './diagnostics.js';
+import { collapsedDiagnostic, DIAGNOSTIC_FLAGS } from './diagnostics.js';
 import { evaluateRobustness, type RobustnessProgress } from './evaluate-robustness.js';
 import { LinfFgsm } from './linf-fgsm.js';
 import { LinfPgd } from './linf-pgd.js';
@@ -18,6 +18,33 @@ beforeAll(async () => {
 });
 
 afterAll(() => model.dispose());
+
+describe('the collapsed flag', () => {
+  it('is raised below 1.5 x chance and not at or above it', () => {
+    expect(collapsedDiagnostic({ accuracy: 0.1135, n: 1000 }, 10)).toMatchObject({ flag: 'collapsed', raised: true, values: { chance: 0.1, classes: 10, n: 1000 } });
+    expect(collapsedDiagnostic({ accuracy: 0.15, n: 1000 }, 10).raised).toBe(false);
+    expect(collapsedDiagnostic({ accuracy: 0.7, n: 20 }, 2).raised).toBe(true);
+    expect(collapsedDiagnostic({ accuracy: 0.8, n: 20 }, 2).raised).toBe(false);
+    expect(collapsedDiagnostic({ accuracy: 0.1135, n: 1000 }, 10).detail).toMatch(/^Clean accuracy is 11\.3% on 1000 examples against 10\.0% chance for 10 classes; [^\n]*\.$/);
+  });
+
+  it('marks a model that predicts one class, and not the trained one, counting classes from the logits', async () => {
+    // Logits that always favour class 0 of 3 (x enters with weight 0, so there is a zero gradient to take).
+    const oneClass = (x: tf.Tensor4D): tf.Tensor2D => {
+      const zero = tf.reshape(tf.mul(tf.sum(x, [1, 2, 3]), 0), [-1, 1]);
+      return tf.concat([tf.add(zero, 1), zero, zero], 1) as tf.Tensor2D;
+    };
+    const labels = Uint8Array.from({ length: 50 }, (_, i) => (i % 10 === 0 ? 0 : 1 + (i % 2)));
+    const dead = await evaluateRobustness(oneClass, { images: data.images, labels }, [new LinfFgsm()], { epsilons: [0.3], diagnostics: false });
+    expect(dead.clean.accuracy).toBe(0.1);
+    expect(dead.diagnostics[0]).toMatchObject({ flag: 'collapsed', raised: true, values: { classes: 3, cleanAccuracy: 0.1 } });
+    // FGSM cannot move a constant model: 10% "robust", which is exactly what must not be read as robustness.
+    expect(dead.attacks[0]?.accuracy).toBe(0.1);
+    const alive = await evaluateRobustness(model, data, [], { epsilons: [0.3], diagnostics: false });
+    expect(alive.clean.accuracy).toBeGreaterThan(0.5);
+    expect(alive.diagnostics[0]).toMatchObject({ flag: 'collapsed', raised: false });
+  });
+});
 
 describe('evaluateRobustness', () => {
   it('reports clean, per-attack and worst-case accuracy consistent with the attacks run alone', async () => {
@@ -46,7 +73,8 @@ describe('evaluateRobustness', () => {
     expect(worst?.attacks).toEqual(['fgsm', 'pgd', 'noise']);
     expect(evaluation.attacks[0]?.params).toEqual({ loss: 'ce', targeted: false });
     expect(evaluation.attacks.every((a) => a.seconds >= 0)).toBe(true);
-    expect(evaluation.diagnostics).toEqual([]);
+    // The gradient-masking checks are off; the collapsed check needs no attack and is always made.
+    expect(evaluation.diagnostics.map((d) => d.flag)).toEqual(['collapsed']);
     tf.dispose([images, labels, fgsm]);
   });
 

@@ -1,9 +1,10 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { ApbError } from '@apb/backend';
 import type { Attack } from './attack.js';
-import type { Classifier } from './classifier.js';
+import { logitsOf, type Classifier } from './classifier.js';
 import { DatasetView, seededSubset, type RobustnessData } from './dataset-view.js';
 import { attackRobustness, classify, mean } from './accuracy.js';
-import { runDiagnostics, type AttackOutcome, type Diagnostic } from './diagnostics.js';
+import { collapsedDiagnostic, runDiagnostics, type AttackOutcome, type Diagnostic } from './diagnostics.js';
 import { checkEpsilons, checkInteger } from './options.js';
 
 /** Progress of {@link evaluateRobustness}, reported after every batch. */
@@ -30,7 +31,10 @@ export interface EvaluateRobustnessOptions {
   seed?: number;
   /** Called after every batch. */
   onProgress?: (progress: RobustnessProgress) => void;
-  /** Run the gradient-masking diagnostics (extra attacks on a small subset). Default true. */
+  /**
+   * Run the gradient-masking diagnostics (extra attacks on a small subset). Default true. The
+   * `collapsed` flag needs no attack and is reported either way.
+   */
   diagnostics?: boolean;
   /** Examples the diagnostics' extra runs use (a fixed seeded subset), >= 1. Default 200. */
   diagnosticsSubset?: number;
@@ -133,10 +137,12 @@ export async function evaluateRobustness(
     return { eps, accuracy: mean(robust), n, attacks: [...names] };
   });
 
-  const diagnostics =
-    options.diagnostics === false
-      ? []
-      : await runDiagnostics(model, view, {
+  const clean = { accuracy: mean(cleanCorrect), n };
+  const collapsed = collapsedDiagnostic(clean, n === 0 ? 1 : classCount(model, view));
+  const diagnostics = [collapsed];
+  if (options.diagnostics !== false) {
+    diagnostics.push(
+      ...(await runDiagnostics(model, view, {
           epsilons,
           cleanCorrect,
           outcomes,
@@ -144,7 +150,17 @@ export async function evaluateRobustness(
           batchSize,
           seed,
           onProgress: progress,
-        });
+        })),
+    );
+  }
 
-  return { n, clean: { accuracy: mean(cleanCorrect), n }, attacks: results, worstCase, diagnostics };
+  return { n, clean, attacks: results, worstCase, diagnostics };
+}
+
+/** Classes the model tells apart: the width of its logits on one example. */
+function classCount(model: Classifier, view: DatasetView): number {
+  const batch = view.batch([0]);
+  const classes = tf.tidy(() => logitsOf(model, batch.images).shape[1]);
+  tf.dispose([batch.images, batch.labels]);
+  return classes;
 }

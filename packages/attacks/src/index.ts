@@ -20,6 +20,7 @@ export {
   type WorstCaseResult,
 } from './evaluate-robustness.js';
 export {
+  collapsedDiagnostic,
   DIAGNOSTIC_FLAGS,
   DIAGNOSTIC_MEANINGS,
   DIAGNOSTIC_THRESHOLDS,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datasetNameForFolder, resolveTrainConfig, runIdFor } from './train-config.js';
+import { datasetNameForFolder, recordedTrainConfigSchema, resolveTrainConfig, runIdFor, type TrainConfigInput } from './train-config.js';
 
 describe('resolveTrainConfig', () => {
   it('names custom data after its folder unless a dataset name is given', () => {
@@ -43,5 +43,37 @@ describe('resolveTrainConfig', () => {
     expect(runIdFor(resolveTrainConfig({ model: 'lenet-apb', apb: 'multimodal', memories: 625, scenario: 'mixed', adversarialSource: 'precomputed' }))).toBe(
       'mnist-mixed-precomputed-apb-multimodal-h625-s1',
     );
+    expect(runIdFor(resolveTrainConfig({ model: 'lenet-apb', apb: 'multimodal', memories: 625, apbMemoryStep: 'fixed' }))).toBe('mnist-clean-apb-multimodal-h625-fixed-step-s1');
+  });
+
+  it('uses the budgeted multimodal memory step unless told otherwise', () => {
+    expect(resolveTrainConfig({}).apbMemoryStep).toBe('budgeted');
+    expect(resolveTrainConfig({ apbMemoryStep: 'fixed' }).apbMemoryStep).toBe('fixed');
+    expect(() => resolveTrainConfig({ apbMemoryStep: 'large' } as never)).toThrow(/"apbMemoryStep"/);
+  });
+});
+
+describe('recordedTrainConfigSchema', () => {
+  const recordedBefore = (config: TrainConfigInput): Record<string, unknown> => {
+    const { apbMemoryStep: _dropped, ...rest } = resolveTrainConfig(config);
+    return rest;
+  };
+
+  it('reads a multimodal run.json written before apbMemoryStep existed as the fixed step it was trained with', () => {
+    const read = recordedTrainConfigSchema.parse(recordedBefore({ model: 'lenet-apb', apb: 'multimodal', memories: 625 }));
+    expect(read.apbMemoryStep).toBe('fixed');
+  });
+
+  it('reads other old runs as the default, in the same key order, so a reproduction does not retrain them', () => {
+    const configs: TrainConfigInput[] = [{}, { model: 'lenet-apb' }];
+    for (const config of configs) {
+      const read = recordedTrainConfigSchema.parse(recordedBefore(config));
+      expect(JSON.stringify(read)).toBe(JSON.stringify(resolveTrainConfig(config)));
+    }
+  });
+
+  it('keeps a recorded memory step', () => {
+    const config = resolveTrainConfig({ model: 'lenet-apb', apb: 'multimodal', memories: 4, apbMemoryStep: 'budgeted' });
+    expect(recordedTrainConfigSchema.parse(config).apbMemoryStep).toBe('budgeted');
   });
 });

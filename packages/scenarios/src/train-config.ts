@@ -60,8 +60,16 @@ const trainConfigShape = {
   apbDirection: z.enum(['ascent', 'descent']).default('ascent'),
   /** `accumulate` keeps the perturbation across steps; `reset` recomputes it every step. */
   apbMode: z.enum(['accumulate', 'reset']).default('accumulate'),
-  /** l-inf bound of the stored perturbation (null: unbounded). */
+  /**
+   * l-inf bound of the stored perturbation: delta (naive) or the memories m (multimodal). null: the
+   * layer's default, which is 1/h on m for the budgeted multimodal step and none otherwise.
+   */
   apbClip: z.number().gt(0).nullable().default(null),
+  /**
+   * Multimodal memory step: `budgeted` scales it so one step moves delta = m W_ap by at most
+   * apbEps whatever h is; `fixed` is the unscaled step of earlier versions (see @apb/layers).
+   */
+  apbMemoryStep: z.enum(['budgeted', 'fixed']).default('budgeted'),
   scenario: z.enum(['clean', 'adversarial', 'mixed']).default('clean'),
   adversarialSource: z.enum(['online', 'precomputed']).default('online'),
   method: z.enum(['standard', 'pgd', 'fast']).default('standard'),
@@ -100,9 +108,20 @@ export const trainConfigSchema = z.strictObject(trainConfigShape).transform(defa
  * The same options as read back from a `run.json`: keys a newer writer added are kept rather than
  * refused, since fields are only ever added within a schema version.
  */
-export const recordedTrainConfigSchema = z
-  .looseObject({ ...trainConfigShape, evaluation: z.looseObject(evaluationPlanShape).default(() => evaluationPlanSchema.parse({})) })
-  .transform(defaultApb);
+export const recordedTrainConfigSchema = z.preprocess(
+  withRecordedMemoryStep,
+  z.looseObject({ ...trainConfigShape, evaluation: z.looseObject(evaluationPlanShape).default(() => evaluationPlanSchema.parse({})) }).transform(defaultApb),
+);
+
+/**
+ * A multimodal run recorded before `apbMemoryStep` existed was trained with the `fixed` step, so it
+ * reads as `fixed`; for other runs the option changes nothing and they read as the default, so a
+ * reproduction does not retrain them.
+ */
+function withRecordedMemoryStep(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || 'apbMemoryStep' in raw) return raw;
+  return { ...raw, apbMemoryStep: (raw as { apb?: unknown }).apb === 'multimodal' ? 'fixed' : 'budgeted' };
+}
 
 /** Every option of a training run, resolved (defaults filled in). */
 export type TrainConfig = z.output<typeof trainConfigSchema>;
@@ -189,6 +208,8 @@ export function runIdFor(config: TrainConfig): string {
   if (config.method !== 'standard') parts.push(`${config.method}-at`);
   if (config.model === 'lenet') parts.push('classical');
   else parts.push(config.apb === 'multimodal' ? `apb-multimodal-h${config.memories}` : 'apb-naive');
+  // Only the multimodal APB has memories to step; the default step keeps the ids of earlier versions.
+  if (config.apb === 'multimodal' && config.apbMemoryStep === 'fixed') parts.push('fixed-step');
   parts.push(`s${config.seed}`);
   return parts.join('-');
 }

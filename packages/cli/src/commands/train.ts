@@ -87,7 +87,10 @@ export function summariseRun(record: RunRecord, output: Output): void {
   if (evaluation !== undefined) {
     output.log(`  clean accuracy ${percent(evaluation.clean.accuracy)} (n=${evaluation.clean.n})`);
     for (const attack of evaluation.attacks) output.log(`  ${attack.attack} eps ${attack.eps}: ${percent(attack.accuracy)} (n=${attack.n})`);
-    for (const flag of evaluation.diagnostics.filter((d) => d.raised)) output.log(c.yellow(`  gradient-masking flag ${flag.flag}: ${flag.detail}`));
+    for (const flag of evaluation.diagnostics.filter((d) => d.raised)) {
+      // collapsed is about the training, not about the gradients the attacks saw.
+      output.log(c.yellow(flag.flag === 'collapsed' ? `  training collapsed: ${flag.detail}` : `  gradient-masking flag ${flag.flag}: ${flag.detail}`));
+    }
   }
   output.log(`  cost: ${record.cost.trainSeconds.toFixed(1)} s training, ${record.cost.imagesPerSecond.toFixed(0)} images/s`);
 }

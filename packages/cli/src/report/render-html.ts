@@ -1,5 +1,5 @@
 import type { Chart } from './charts.js';
-import { reportNotes, reportTables } from './render-markdown.js';
+import { COLLAPSED_TITLE, reportNotes, reportTables } from './render-markdown.js';
 import type { ReportData } from './report-data.js';
 
 function escapeHtml(text: string): string {
@@ -34,6 +34,7 @@ export function renderHtml(data: ReportData, charts: Chart[]): string {
     list(notes.provenance),
   ];
   if (notes.incomplete.length > 0) parts.push('<h2>Runs not complete (left out of the tables)</h2>', list(notes.incomplete));
+  if (notes.collapsed.length > 0) parts.push(`<h2>${escapeHtml(COLLAPSED_TITLE)}</h2>`, list(notes.collapsed));
   parts.push(`<h2>Where ours disagree with the paper (more than ${(data.tolerance * 100).toFixed(0)} points)</h2>`);
   parts.push(list(notes.disagreements.length === 0 ? ['none among the cells both report'] : notes.disagreements));
   parts.push('<h2>Charts</h2>');

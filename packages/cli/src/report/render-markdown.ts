@@ -53,17 +53,21 @@ export function reportTables(data: ReportData): Table[] {
     title: 'Robustness (honest numbers beside FGSM)',
     caption: `Accuracy at the paper's eps ${PAPER_EPS} where measured, else at the run's largest eps, with n, the test images it is a fraction of (attacks may run on subsets). Worst case: an image counts only if every attack run on it failed. – = attack not run.`,
     header: ['run', 'eps', 'clean', 'FGSM', 'PGD', 'transfer', 'Square', 'noise', 'worst case'],
-    rows: data.robustness.map((r) => [
-      r.id,
-      r.eps === null ? '–' : String(r.eps),
-      sampled(r.clean, r.n.clean),
-      sampled(r.fgsm, r.n.fgsm),
-      sampled(r.pgd, r.n.pgd),
-      sampled(r.transfer, r.n.transfer),
-      sampled(r.square, r.n.square),
-      sampled(r.noise, r.n.noise),
-      sampled(r.worstCase, r.n.worstCase),
-    ]),
+    rows: data.robustness.map((r) =>
+      r.collapsed === null
+        ? [
+            r.id,
+            r.eps === null ? '–' : String(r.eps),
+            sampled(r.clean, r.n.clean),
+            sampled(r.fgsm, r.n.fgsm),
+            sampled(r.pgd, r.n.pgd),
+            sampled(r.transfer, r.n.transfer),
+            sampled(r.square, r.n.square),
+            sampled(r.noise, r.n.noise),
+            sampled(r.worstCase, r.n.worstCase),
+          ]
+        : [r.id, r.eps === null ? '–' : String(r.eps), sampled(r.clean, r.n.clean), ...Array<string>(6).fill('collapsed')],
+    ),
   });
   tables.push({
     title: 'Gradient-masking diagnostics',
@@ -90,17 +94,21 @@ export function reportTables(data: ReportData): Table[] {
 
 /**
  * Short sentences for the top of the report: its scope (what the preset can show, the test images
- * used), provenance, incomplete runs, disagreements.
+ * used), provenance, incomplete and collapsed runs, disagreements.
  */
-export function reportNotes(data: ReportData): { scope: string[]; provenance: string[]; incomplete: string[]; disagreements: string[] } {
+export function reportNotes(data: ReportData): { scope: string[]; provenance: string[]; incomplete: string[]; collapsed: string[]; disagreements: string[] } {
   const scope = reportScope(data.complete, { paperEpochs: data.paper.setup.epochs });
   return {
     scope: [...scope.presetNotes, describeTestImages(scope, data.paper.setup.testImages)],
     provenance: data.provenance,
+    collapsed: data.collapsed.map((run) => `${run.id}: ${run.reason}`),
     incomplete: data.incomplete.map((run) => `${run.path}: ${run.record.status}${run.record.error === undefined ? '' : ` (${run.record.error})`}`),
     disagreements: data.disagreements.map((d) => `${d.what}: paper ${percent(d.paper)}, ours ${percent(d.ours)} (${d.ours > d.paper ? '+' : ''}${((d.ours - d.paper) * 100).toFixed(2)} points)`),
   };
 }
+
+/** Heading of the list of collapsed runs, shared with the HTML report. */
+export const COLLAPSED_TITLE = 'Collapsed runs (training failed; left out of every comparison, never shown as robustness)';
 
 function escapeCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -113,6 +121,7 @@ export function renderMarkdown(data: ReportData): string {
   lines.push('## What this report can show', '', ...notes.scope.map((line) => `- ${line}`), '');
   lines.push('## Where our numbers come from', '', ...notes.provenance.map((line) => `- ${line}`), '');
   if (notes.incomplete.length > 0) lines.push('## Runs not complete (left out of the tables)', '', ...notes.incomplete.map((line) => `- ${line}`), '');
+  if (notes.collapsed.length > 0) lines.push(`## ${COLLAPSED_TITLE}`, '', ...notes.collapsed.map((line) => `- ${line}`), '');
   lines.push(`## Where ours disagree with the paper (more than ${(data.tolerance * 100).toFixed(0)} points)`, '');
   lines.push(...(notes.disagreements.length === 0 ? ['- none among the cells both report'] : notes.disagreements.map((line) => `- ${line}`)), '');
   for (const table of reportTables(data)) {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fixtureRecord, fixtureReproduction } from '../testing-internal/fixtures.js';
 import { renderCharts } from './charts.js';
 import { loadPaperResults } from './paper-results.js';
+import { renderMarkdown } from './render-markdown.js';
 import { attackFamily, buildReportData } from './report-data.js';
 
 const found = (runs = fixtureReproduction()) => runs.map((run) => ({ path: `${fixtureRecord(run).id}/run.json`, record: fixtureRecord(run) }));
@@ -77,6 +78,70 @@ describe('buildReportData', () => {
     expect(data.complete).toHaveLength(0);
     expect(data.incomplete).toHaveLength(1);
     expect(data.robustness).toHaveLength(0);
+  });
+});
+
+describe('collapsed runs', () => {
+  const mnist = { dataset: 'mnist', scenario: 'clean' } as const;
+  const classical = { ...mnist, model: 'lenet', clean: 0.9, fgsm: { '0.3': 0.05 } } as const;
+  const multimodal = (memories: number, clean: number, collapsedFlag?: boolean) => {
+    const record = fixtureRecord({ ...mnist, model: 'lenet-apb', apb: 'multimodal', memories, clean, fgsm: { '0.3': clean } });
+    if (collapsedFlag !== undefined && record.evaluation !== undefined) {
+      record.evaluation.diagnostics.unshift({ flag: 'collapsed', raised: collapsedFlag, detail: 'recorded', values: { cleanAccuracy: clean, chance: 0.1, classes: 10, n: 100 } });
+    }
+    return { path: `${record.id}/run.json`, record };
+  };
+
+  it('marks runs near chance or far below the classical model, and keeps them out of every comparison', async () => {
+    const runs = [
+      ...found([classical]),
+      multimodal(625, 0.88), // alive: 0.88 against 0.9
+      multimodal(2500, 0.1135, true), // the recorded flag
+      multimodal(5625, 0.1), // recorded before the flag existed: judged by the 1.5 x chance rule
+      multimodal(10_000, 0.65, false), // 0.65 < 0.1 + 0.75 (0.9 - 0.1) = 0.7: far below the classical LeNet
+    ];
+    const data = buildReportData(runs, await loadPaperResults());
+    expect(data.collapsed.map((c) => c.id)).toEqual(['mnist-clean-apb-multimodal-h2500-s1', 'mnist-clean-apb-multimodal-h5625-s1', 'mnist-clean-apb-multimodal-h10000-s1']);
+    expect(data.collapsed[0]?.reason).toBe('clean accuracy 11.35%, near chance');
+    expect(data.collapsed[2]?.reason).toBe('clean accuracy 65.00%, far below the classical LeNet trained the same way (90.00%)');
+    const point = (h: number) => data.figure3b.find((p) => p.dataset === 'mnist' && p.x === h)?.ours;
+    expect(point(625)).toEqual({ value: 0.88, runs: 1 });
+    for (const h of [2500, 5625, 10_000]) expect(point(h)).toEqual({ value: null, runs: 0 });
+    const row = data.robustness.find((r) => r.id === 'mnist-clean-apb-multimodal-h2500-s1');
+    expect(row).toMatchObject({ clean: 0.1135, fgsm: null, pgd: null, worstCase: null, collapsed: 'clean accuracy 11.35%, near chance' });
+    expect(data.robustness.find((r) => r.id === 'mnist-clean-apb-multimodal-h625-s1')?.collapsed).toBeNull();
+    expect(data.diagnostics.find((d) => d.id === 'mnist-clean-apb-multimodal-h10000-s1')?.raised).toEqual(['collapsed']);
+    const markdown = renderMarkdown(data);
+    expect(markdown).toContain('## Collapsed runs (training failed; left out of every comparison, never shown as robustness)');
+    expect(markdown).toContain('| mnist-clean-apb-multimodal-h2500-s1 | 0.3 | 11.35% (n=100) | collapsed | collapsed | collapsed | collapsed | collapsed | collapsed |');
+  });
+
+  it('marks a classical run near chance and leaves it out of Figure 2', async () => {
+    const data = buildReportData(found([{ ...classical, clean: 0.098 }, { ...classical, clean: 0.92, seed: 2 }]), await loadPaperResults());
+    expect(data.collapsed.map((c) => c.id)).toEqual(['mnist-clean-classical-s1']);
+    expect(data.figure2.find((r) => r.dataset === 'mnist' && r.scenario === 'clean' && r.model === 'classical')?.clean).toEqual({ value: 0.92, runs: 1 });
+  });
+
+  it('compares an APB run only with classical runs trained the same way', async () => {
+    const otherEpochs = fixtureRecord(classical);
+    otherEpochs.config.epochs = 50;
+    const data = buildReportData([{ path: 'c/run.json', record: otherEpochs }, multimodal(625, 0.65)], await loadPaperResults());
+    expect(data.collapsed).toEqual([]);
+    const sameWay = buildReportData([...found([classical]), multimodal(625, 0.72)], await loadPaperResults());
+    expect(sameWay.collapsed).toEqual([]);
+  });
+
+  it('shows in Figure 3b the runs of the default memory step where both steps ran at one h', async () => {
+    const fixed = multimodal(625, 0.5);
+    fixed.record.config.apbMemoryStep = 'fixed';
+    fixed.record.id = 'mnist-clean-apb-multimodal-h625-fixed-step-s1';
+    const onlyFixed = multimodal(2500, 0.8);
+    onlyFixed.record.config.apbMemoryStep = 'fixed';
+    const data = buildReportData([...found([classical]), multimodal(625, 0.88), fixed, onlyFixed], await loadPaperResults());
+    const point = (h: number) => data.figure3b.find((p) => p.dataset === 'mnist' && p.x === h)?.ours;
+    expect(point(625)).toEqual({ value: 0.88, runs: 1 });
+    // Older records (fixed step) still show where nothing newer ran.
+    expect(point(2500)).toEqual({ value: 0.8, runs: 1 });
   });
 });
 

@@ -1,5 +1,6 @@
 import type { RunRecord } from '@apb/scenarios';
 
+import { percent } from '../output.js';
 import type { FoundRun } from './collect-runs.js';
 import { PAPER_DATASETS, PAPER_EPS, PAPER_SCENARIOS, type PaperResults } from './paper-results.js';
 
@@ -44,6 +45,15 @@ export interface RobustnessRow {
   worstCase: number | null;
   /** Test images behind each of the accuracies above (null where that accuracy is). */
   n: Record<'clean' | 'fgsm' | 'pgd' | 'transfer' | 'square' | 'noise' | 'worstCase', number | null>;
+  /** Why the run counts as collapsed (its attack columns are then null), or null. */
+  collapsed: string | null;
+}
+
+/** A run whose training failed: shown, marked, and left out of every comparison. */
+export interface CollapsedRun {
+  id: string;
+  path: string;
+  reason: string;
 }
 
 /** One row of the gradient-masking table: which flags a run raised. */
@@ -95,6 +105,7 @@ export interface ReportData {
   figure3b: CurvePoint[];
   robustness: RobustnessRow[];
   diagnostics: DiagnosticsRow[];
+  collapsed: CollapsedRun[];
   cost: CostRow[];
   costRatios: CostRatio[];
   disagreements: Disagreement[];
@@ -115,6 +126,44 @@ export interface ReproductionInfo {
 
 /** Differences larger than this (absolute, in accuracy) are listed as disagreements. */
 export const DISAGREEMENT_TOLERANCE = 0.05;
+
+/**
+ * When a run counts as collapsed. `chanceMultiple` is the `collapsed` diagnostic's threshold (used
+ * for runs recorded before it existed); `classicalShare`: an APB run that keeps less than this share
+ * of its classical sibling's accuracy above chance (same data set, scenario, method, epochs and
+ * training images) failed to train, e.g. below 76% when the classical LeNet has 98% on 10 classes,
+ * 24 points down, where the paper reports APB within a point of classical on clean data.
+ */
+export const COLLAPSE_THRESHOLDS = { chanceMultiple: 1.5, classicalShare: 0.75 } as const;
+
+/** Classes of the official data sets, for runs whose record does not say. */
+const OFFICIAL_CLASSES = 10;
+
+/** Why `record` counts as collapsed, or null; `trained` are the runs it may be compared with. */
+function collapseReason(record: RunRecord, trained: RunRecord[]): string | null {
+  const evaluation = record.evaluation;
+  if (evaluation === undefined) return null;
+  const clean = evaluation.clean.accuracy;
+  const flag = evaluation.diagnostics.find((d) => d.flag === 'collapsed');
+  if (flag?.raised === true) return `clean accuracy ${percent(clean)}, near chance`;
+  const classes = flag?.values.classes ?? OFFICIAL_CLASSES;
+  if (flag === undefined && clean < COLLAPSE_THRESHOLDS.chanceMultiple / classes) return `clean accuracy ${percent(clean)}, near chance`;
+  if (record.config.model !== 'lenet-apb') return null;
+  const same = (r: RunRecord): boolean =>
+    r.config.model === 'lenet' &&
+    r.config.dataset === record.config.dataset &&
+    r.config.scenario === record.config.scenario &&
+    r.config.method === record.config.method &&
+    r.config.adversarialSource === record.config.adversarialSource &&
+    r.config.epochs === record.config.epochs &&
+    r.config.trainLimit === record.config.trainLimit;
+  const classical = mean(trained.filter(same).map((r) => r.evaluation?.clean.accuracy ?? null));
+  if (classical.value === null) return null;
+  const chance = 1 / classes;
+  const threshold = chance + COLLAPSE_THRESHOLDS.classicalShare * (classical.value - chance);
+  if (clean >= threshold) return null;
+  return `clean accuracy ${percent(clean)}, far below the classical LeNet trained the same way (${percent(classical.value)}${classical.runs > 1 ? `, mean of ${classical.runs}` : ''})`;
+}
 
 const EPS_MATCH = 1e-6;
 
@@ -219,8 +268,16 @@ export function buildReportData(
   const incomplete = runs.filter((run) => run.record.status !== 'complete');
   // Training runs: one per trained model. Re-evaluations (Figure 3a's eps sweep) reuse a trained
   // model and its history, so counting them here would average a model with itself.
-  const trained = complete.filter((r) => !isReEvaluation(r));
-  const sweeps = complete.filter(isReEvaluation);
+  const allTrained = complete.filter((r) => !isReEvaluation(r));
+  // A collapsed model "survives" attacks on every example of the class it predicts; its numbers
+  // are no measure of robustness, so it is shown as collapsed and compared with nothing.
+  const collapsedById = new Map(allTrained.flatMap((r) => {
+    const reason = collapseReason(r, allTrained);
+    return reason === null ? [] : [[r.id, reason] as const];
+  }));
+  const isCollapsed = (r: RunRecord): boolean => collapsedById.has(r.id);
+  const trained = allTrained.filter((r) => !isCollapsed(r));
+  const sweeps = complete.filter((r) => isReEvaluation(r) && !collapsedById.has(String((r as RunRecord & { evaluatedFrom?: unknown }).evaluatedFrom)));
 
   const figure2: Figure2Row[] = [];
   for (const dataset of PAPER_DATASETS) {
@@ -261,7 +318,10 @@ export function buildReportData(
       (r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && r.config.model === 'lenet-apb',
     );
     paper.figure3b.memories.forEach((memories, index) => {
-      const matching = apbClean.filter((r) => (r.config.apb === 'multimodal' ? r.config.memories : 0) === memories);
+      const atH = apbClean.filter((r) => (r.config.apb === 'multimodal' ? r.config.memories : 0) === memories);
+      // The fixed memory step is another model; it is shown only where no run of the default step is.
+      const budgeted = atH.filter((r) => r.config.apbMemoryStep !== 'fixed');
+      const matching = budgeted.length > 0 ? budgeted : atH;
       const ours = mean(matching.map((r) => attackAccuracy(r, 'fgsm', PAPER_EPS)));
       figure3b.push({ dataset, x: memories, paper: paper.figure3b[dataset]?.[index] ?? null, ours });
     });
@@ -270,8 +330,9 @@ export function buildReportData(
   // Re-evaluations repeat a trained model's id and numbers; Figure 3a shows them.
   const robustness: RobustnessRow[] = completeRuns.filter((run) => !isReEvaluation(run.record)).map(({ record, path }) => {
       const eps = tableEps(record);
+      const collapsed = collapsedById.get(record.id) ?? null;
       const results = Object.fromEntries(
-        (['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const).map((family) => [family, eps === null ? null : attackResult(record, family, eps)]),
+        (['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const).map((family) => [family, eps === null || collapsed !== null ? null : attackResult(record, family, eps)]),
       ) as Record<'fgsm' | 'pgd' | 'transfer' | 'square' | 'noise', { accuracy: number; n: number } | null>;
       const worst = eps === null ? undefined : record.evaluation?.worstCase.find((w) => Math.abs(w.eps - eps) < EPS_MATCH);
       const clean = record.evaluation?.clean;
@@ -286,7 +347,7 @@ export function buildReportData(
         transfer: results.transfer?.accuracy ?? null,
         square: results.square?.accuracy ?? null,
         noise: results.noise?.accuracy ?? null,
-        worstCase: worst?.accuracy ?? null,
+        worstCase: collapsed === null ? (worst?.accuracy ?? null) : null,
         n: {
           clean: clean?.n ?? null,
           fgsm: results.fgsm?.n ?? null,
@@ -294,24 +355,37 @@ export function buildReportData(
           transfer: results.transfer?.n ?? null,
           square: results.square?.n ?? null,
           noise: results.noise?.n ?? null,
-          worstCase: worst?.n ?? null,
+          worstCase: collapsed === null ? (worst?.n ?? null) : null,
         },
+        collapsed,
       };
   });
 
-  const diagnostics: DiagnosticsRow[] = trained
+  const diagnostics: DiagnosticsRow[] = allTrained
     .filter((r) => r.evaluation !== undefined)
     .map((r) => {
       const flags = r.evaluation?.diagnostics ?? [];
-      return {
+      const row = {
         id: r.id,
         raised: flags.filter((f) => f.raised).map((f) => f.flag),
         checked: flags.map((f) => f.flag),
         details: flags.filter((f) => f.raised).map((f) => `${f.flag}: ${f.detail}`),
       };
+      // Collapse the report found (old records, or far below the classical model) is shown like the recorded flag.
+      const reason = collapsedById.get(r.id);
+      if (reason !== undefined && !row.raised.includes('collapsed')) {
+        row.raised.unshift('collapsed');
+        row.details.unshift(`collapsed: ${reason}`);
+      }
+      return row;
     });
 
-  const cost: CostRow[] = trained.map((r) => ({
+  const collapsed: CollapsedRun[] = completeRuns.flatMap(({ record, path }) => {
+    const reason = collapsedById.get(record.id);
+    return reason === undefined || isReEvaluation(record) ? [] : [{ id: record.id, path, reason }];
+  });
+
+  const cost: CostRow[] = allTrained.map((r) => ({
     id: r.id,
     dataset: r.config.dataset,
     epochs: r.history.length,
@@ -371,6 +445,7 @@ export function buildReportData(
     figure3b,
     robustness,
     diagnostics,
+    collapsed,
     cost,
     costRatios,
     disagreements,

@@ -46,6 +46,7 @@ export function fixtureRecord(run: FixtureRun): RunRecord {
       apbDirection: 'ascent',
       apbMode: 'accumulate',
       apbClip: null,
+      apbMemoryStep: 'budgeted',
       scenario: run.scenario,
       adversarialSource: 'online',
       method: run.method ?? 'standard',

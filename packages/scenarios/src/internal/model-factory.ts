@@ -4,7 +4,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { TrainConfig } from '../train-config.js';
 
 /** The model part of a training configuration. */
-export type ModelConfig = Pick<TrainConfig, 'model' | 'apb' | 'memories' | 'apbEps' | 'apbDirection' | 'apbMode' | 'apbClip'>;
+export type ModelConfig = Pick<TrainConfig, 'model' | 'apb' | 'memories' | 'apbEps' | 'apbDirection' | 'apbMode' | 'apbClip' | 'apbMemoryStep'>;
 
 /** The `lenet` options a configuration asks for, seeded. */
 export function lenetOptionsFor(config: ModelConfig, seed: number): LenetOptions {
@@ -14,7 +14,9 @@ export function lenetOptionsFor(config: ModelConfig, seed: number): LenetOptions
     eps: config.apbEps,
     direction: config.apbDirection,
     mode: config.apbMode,
-    clip: config.apbClip,
+    // null leaves the layer's default bound (1/h on m for the budgeted multimodal step).
+    clip: config.apbClip ?? undefined,
+    memoryStep: config.apbMemoryStep,
     seed,
   };
 }
