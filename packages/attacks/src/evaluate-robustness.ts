@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import type { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
 import { DatasetView, seededSubset, type RobustnessData } from './dataset-view.js';
