@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 
 /**
  * Which adversarial perturbation bias replaces the layer's bias (paper Section 3).

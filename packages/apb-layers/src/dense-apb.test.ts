@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { isApbError } from '@apb/backend';
+import { isApbError } from '@apb/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DenseApb, denseApb, type DenseApbArgs } from './dense-apb.js';
 import type { ApbMemoryStep, ApbSpec } from './apb-options.js';

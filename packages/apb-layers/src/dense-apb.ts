@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import {
   defaultMemoryClip,
   rejectUnknownOptions,

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { DenseApb } from './dense-apb.js';
 
 interface LayerEntry {

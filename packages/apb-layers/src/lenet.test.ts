@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { isApbError } from '@apb/backend';
+import { isApbError } from '@apb/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DenseApb } from './dense-apb.js';
 import { lenet, type LenetOptions } from './lenet.js';

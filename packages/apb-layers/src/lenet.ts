@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { rejectUnknownOptions, resolveApbUpdate, validateApbSpec, type ApbSpec, type ApbUpdateOptions } from './apb-options.js';
 import { denseApb } from './dense-apb.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { isApbError } from '@apb/backend';
+import { isApbError } from '@apb/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApbSpec } from './apb-options.js';
 import { DenseApb, denseApb } from './dense-apb.js';

@@ -1,23 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ApbError, isApbError } from '@apb/backend';
+import { ApbError, isApbError, writeFileAtomic } from '@apb/core';
 
 /** File names `saveModel` writes, the same layout as tfjs' own `file://` handler. */
 export const MODEL_FILES = { topology: 'model.json', weights: 'weights.bin' } as const;
-
-async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
-}
 
 /**
  * Saves a model to `dir` as `model.json` + `weights.bin` (tfjs layers-model format, weights
@@ -44,8 +32,8 @@ export async function saveModel(model: tfl.LayersModel, dir: string): Promise<vo
       if (artifacts.trainingConfig !== undefined) {
         modelJson.trainingConfig = artifacts.trainingConfig;
       }
-      await writeAtomically(join(dir, MODEL_FILES.weights), new Uint8Array(weightData));
-      await writeAtomically(join(dir, MODEL_FILES.topology), JSON.stringify(modelJson));
+      await writeFileAtomic(join(dir, MODEL_FILES.weights), new Uint8Array(weightData));
+      await writeFileAtomic(join(dir, MODEL_FILES.topology), JSON.stringify(modelJson));
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 
 /**
  * Mean softmax cross-entropy of `logits` against one-hot `labels`; pass it as the `loss` of

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { logitsOf, type Classifier } from './classifier.js';
 import { checkEpsilons, checkNumber } from './options.js';
 

@@ -1,4 +1,4 @@
-import { isApbError } from '@apb/backend';
+import { isApbError } from '@apb/core';
 import { describe, expect, it } from 'vitest';
 import { ATTACK_NAMES, createAttack } from './create-attack.js';
 import { LinfFgsm } from './linf-fgsm.js';

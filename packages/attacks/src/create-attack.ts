@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import type { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
 import { LinfFgsm } from './linf-fgsm.js';

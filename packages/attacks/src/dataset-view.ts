@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ApbError } from '@apb/backend';
-import { createRng } from './random.js';
+import { ApbError, createRng } from '@apb/core';
 
 /** Images and labels to evaluate on; see {@link DatasetView}. */
 export interface RobustnessData {

@@ -2,7 +2,7 @@ export { Attack, projectLinf, misclassified, hitsTarget, type AttackOutput, type
 export { logitsOf, type Classifier } from './classifier.js';
 export { crossEntropy, margin, attackLoss, successScore, type AttackLoss } from './losses.js';
 export { inputGradient } from './gradient.js';
-export { createRng, type Rng } from './random.js';
+export { createRng, type Rng } from '@apb/core';
 export { LinfFgsm, type LinfFgsmOptions } from './linf-fgsm.js';
 export { LinfPgd, type LinfPgdOptions } from './linf-pgd.js';
 export { LinfFgsmRandomStart, type LinfFgsmRandomStartOptions } from './linf-fgsm-random-start.js';

@@ -4,7 +4,7 @@ import { lenet, trainStep } from '@apb/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAttack, ATTACK_NAMES } from './create-attack.js';
 import { evaluateRobustness } from './evaluate-robustness.js';
-import { createRng } from './random.js';
+import { createRng } from '@apb/core';
 import { snapshotWeights, useCpu } from './testing-internal/tiny-model.js';
 
 beforeAll(useCpu);

@@ -3,7 +3,7 @@ import { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
 import { inputGradient } from './gradient.js';
 import { checkBoolean, checkInteger, checkPositive } from './options.js';
-import { createRng, type Rng } from './random.js';
+import { createRng, type Rng } from '@apb/core';
 
 /** Options of {@link LinfFgsmRandomStart}. */
 export interface LinfFgsmRandomStartOptions {

@@ -4,7 +4,7 @@ import { logitsOf, type Classifier } from './classifier.js';
 import { inputGradient } from './gradient.js';
 import { successScore, type AttackLoss } from './losses.js';
 import { checkBoolean, checkChoice, checkInteger, checkPositive } from './options.js';
-import { createRng, type Rng } from './random.js';
+import { createRng, type Rng } from '@apb/core';
 
 /** Options of {@link LinfPgd}. */
 export interface LinfPgdOptions {

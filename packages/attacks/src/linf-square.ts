@@ -3,7 +3,7 @@ import { Attack } from './attack.js';
 import { logitsOf, type Classifier } from './classifier.js';
 import { successScore } from './losses.js';
 import { checkBoolean, checkInteger, checkNumber } from './options.js';
-import { createRng, type Rng } from './random.js';
+import { createRng, type Rng } from '@apb/core';
 
 /** Options of {@link LinfSquare}. */
 export interface LinfSquareOptions {

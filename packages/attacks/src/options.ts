@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 
 // Every check throws one ApbError whose message names the option and the allowed range, so a CLI
 // user sees exactly which flag to fix.

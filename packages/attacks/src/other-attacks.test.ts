@@ -6,7 +6,7 @@ import { LinfFgsmRandomStart } from './linf-fgsm-random-start.js';
 import { LinfPgd } from './linf-pgd.js';
 import { RandomNoise } from './random-noise.js';
 import { Transfer } from './transfer.js';
-import { createRng } from './random.js';
+import { createRng } from '@apb/core';
 import { accuracyOf, syntheticTensors, trainedTinyMlp, useCpu } from './testing-internal/tiny-model.js';
 
 let model: tfl.LayersModel;

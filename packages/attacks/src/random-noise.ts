@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
 import { checkInteger } from './options.js';
-import { createRng, type Rng } from './random.js';
+import { createRng, type Rng } from '@apb/core';
 
 /** Options of {@link RandomNoise}. */
 export interface RandomNoiseOptions {

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { Attack } from './attack.js';
 import type { Classifier } from './classifier.js';
 

@@ -4,7 +4,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { dirname } from 'node:path';
-import { tempPathFor } from './atomic-write.js';
+import { temporaryPathFor } from '@apb/core';
 import { DatasetError } from './errors.js';
 
 /** Reported while a file downloads. `total` is undefined when the server sends no length. */
@@ -137,7 +137,7 @@ export async function downloadFile(request_: DownloadRequest): Promise<DownloadR
   await mkdir(dirname(destination), { recursive: true });
   const failures: string[] = [];
   for (const url of request_.urls) {
-    const temp = tempPathFor(destination);
+    const temp = temporaryPathFor(destination);
     log?.(`downloading ${url} -> ${destination}`);
     try {
       const { bytes, sha256 } = await downloadOne(url, temp, request_);

@@ -1,40 +1,24 @@
-const MARKER = Symbol.for('apb.error');
+import { ApbError, type ApbErrorOptions } from '@apb/core';
 
-/** Options for {@link DatasetError}. */
-export interface DatasetErrorOptions {
-  /** Stable machine-readable code, e.g. `IDX_BAD_MAGIC`. */
-  code: string;
-  /** One line telling the user what to do about it. */
-  suggestion?: string;
-  /** The underlying error, kept for `--debug` output. */
-  cause?: unknown;
-}
+/** Options for {@link DatasetError}: those of `ApbError` (`code`, `suggestion`, `cause`). */
+export type DatasetErrorOptions = ApbErrorOptions;
 
 /**
- * Every error `@apb/datasets` raises on purpose. The message is one line and names the file;
- * `suggestion` is one line saying what to do.
- *
- * This package depends on no other `@apb/*` package, so it cannot extend `ApbError`; it carries
- * the same `Symbol.for('apb.error')` marker instead, which `isApbError` from `@apb/backend`
- * recognises.
+ * Every error `@apb/datasets` raises on purpose: an `ApbError` named `DatasetError`. The message
+ * is one line and names the file; `suggestion` is one line saying what to do.
  */
-export class DatasetError extends Error {
-  /** Stable machine-readable code. */
-  readonly code: string;
-  /** One line telling the user what to do. */
-  readonly suggestion: string | undefined;
-  private readonly [MARKER] = true;
-
+export class DatasetError extends ApbError {
   constructor(message: string, options: DatasetErrorOptions) {
-    super(message, { cause: options.cause });
+    super(message, options);
     this.name = 'DatasetError';
-    this.code = options.code;
-    this.suggestion = options.suggestion;
   }
 
-  /** True for any error carrying the `apb.error` marker (a `DatasetError` or an `ApbError`). */
-  static isInstance(value: unknown): value is DatasetError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+  /**
+   * True for any error carrying the `Symbol.for('apb.error')` marker: a `DatasetError`, any other
+   * `ApbError`, or a copy of either from another package version (the same test as `isApbError`).
+   */
+  static override isInstance(value: unknown): value is DatasetError {
+    return ApbError.isInstance(value);
   }
 }
 

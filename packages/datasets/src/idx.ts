@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@apb/core';
 import { DatasetError } from './errors.js';
 import { maybeGunzip } from './gzip.js';
 

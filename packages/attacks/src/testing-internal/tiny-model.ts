@@ -3,7 +3,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { createRng } from '../random.js';
+import { createRng } from '@apb/core';
 
 /** Image side and class count of the synthetic task. */
 export const SIDE = 6;

@@ -2,6 +2,7 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import * as tf from '@tensorflow/tfjs-core';
+import { lcg32 } from '@apb/core';
 import { describe } from 'vitest';
 
 import { nativeBackendUnavailableReason, registerNativeBackend } from '../register-native-backend.js';
@@ -27,11 +28,8 @@ export function describeNative(title: string, body: () => void): void {
 /** Seeded values in [-scale, scale) from a small linear congruential generator. */
 export function seededValues(size: number, seed: number, scale = 1): Float32Array {
   const values = new Float32Array(size);
-  let state = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = ((state / 2 ** 32) * 2 - 1) * scale;
-  }
+  const next = lcg32((seed * 2654435761) >>> 0 || 1);
+  for (let i = 0; i < size; i++) values[i] = (next() * 2 - 1) * scale;
   return values;
 }
 

@@ -3,20 +3,15 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 // tfjs-core registers no gradients in Node; tfjs-layers' bundle registers all of them.
 import '@tensorflow/tfjs-layers';
+import { mulberry32 } from '@apb/core';
 
 import { registerWasmTrainingKernels } from '../wasm-kernels/register-wasm-training-kernels.js';
 
 /** Deterministic values in [-1, 1) (mulberry32), identical on every backend and platform. */
 export function seededValues(count: number, seed: number): Float32Array {
-  let state = seed >>> 0;
+  const next = mulberry32(seed);
   const values = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296 * 2 - 1;
-  }
+  for (let i = 0; i < count; i++) values[i] = next() * 2 - 1;
   return values;
 }
 

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { repoRoot, runSuites, writeFileAtomic } from './run-bench.js';
+import { repoRoot, runSuites } from './run-bench.js';
 import type { BenchSuite } from './suite.js';
 
 describe('runSuites', () => {
@@ -21,17 +21,6 @@ describe('runSuites', () => {
     expect(results.every((r) => r.value === 1)).toBe(true);
     expect(errors).toEqual([{ suite: 'bad', message: 'no data' }]);
     expect(lines.some((line) => line.includes('suite bad failed'))).toBe(true);
-  });
-});
-
-describe('writeFileAtomic', () => {
-  it('creates missing folders, replaces the file whole and leaves no temporary file behind', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'apb-bench-'));
-    const file = join(dir, 'nested', 'bench.json');
-    writeFileAtomic(file, '{"a":1}\n');
-    writeFileAtomic(file, '{"a":2}\n');
-    expect(readFileSync(file, 'utf8')).toBe('{"a":2}\n');
-    expect(readdirSync(join(dir, 'nested'))).toEqual(['bench.json']);
   });
 });
 

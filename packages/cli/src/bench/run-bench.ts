@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 import { ApbError, listBackends, tfjsVersions } from '@apb/backend';
+import { writeFileAtomicSync } from '@apb/core';
 import { version_layers } from '@tensorflow/tfjs-layers';
 
 import { machineInfo, type MachineInfo } from './machine.js';
@@ -48,14 +49,6 @@ export function repoRoot(from: string): string {
     if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
     if (dirname(dir) === dir) return resolve(from);
   }
-}
-
-/** Writes `text` to `file` via a temporary file and a rename, so readers never see half a file. */
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
 }
 
 /** Runs the given suites and collects results and errors (the testable core of {@link runBench}). */
@@ -132,7 +125,7 @@ export async function runBench(options: RunBenchOptions = {}): Promise<BenchDocu
     file,
   };
   const text = `${JSON.stringify(document, null, 2)}\n`;
-  writeFileAtomic(file, text);
+  writeFileAtomicSync(file, text);
   if (options.print ?? true) process.stdout.write(text);
   return document;
 }

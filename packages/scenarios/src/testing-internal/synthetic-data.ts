@@ -1,3 +1,4 @@
+import { lcg32 } from '@apb/core';
 import { writeIdx } from '@apb/datasets';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,11 +9,7 @@ import { join } from 'node:path';
  */
 export async function writeSyntheticDataset(directory: string, options: { train: number; test: number; seed?: number }): Promise<string> {
   await mkdir(directory, { recursive: true });
-  let state = (options.seed ?? 7) >>> 0;
-  const random = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 4294967296;
-  };
+  const random = lcg32(options.seed ?? 7);
   for (const [prefix, count] of [['train', options.train], ['t10k', options.test]] as const) {
     const images = new Uint8Array(count * 784);
     const labels = new Uint8Array(count);

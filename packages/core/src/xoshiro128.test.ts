@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom, seededPermutation, shuffleInPlace } from './random.js';
+import { seededPermutation, shuffleInPlace } from './shuffle.js';
+import { createRandom } from './xoshiro128.js';
 
-// An independent reference in BigInt arithmetic: if the 32-bit tricks in random.ts ever
+// An independent reference in BigInt arithmetic: if the 32-bit tricks in xoshiro128.ts ever
 // depended on the platform, the two would disagree.
 function referenceStream(seed: number, n: number): bigint[] {
   const M = 0xffffffffn;
