@@ -10,18 +10,21 @@ export const EVAL_RECORD_KIND = 'apb-eval';
 export interface EvalRecord {
   kind: typeof EVAL_RECORD_KIND;
   createdAt: string;
-  /** The evaluated model folder (absolute, as given). */
+  /** The evaluated model folder, relative to this record's folder (`.` beside the run's run.json). */
   model: string;
   /** Id of the run whose model this is, when the model folder belongs to a run. */
   run: string | null;
   dataset: string;
+  /** File names of the test split, and their sha256 as stored (the folder they came from is this machine's). */
   dataFiles: { images: string; labels: string };
+  dataSha256: { images: string; labels: string };
   /** Test images loaded (stratified), or null for all of them. */
   testLimit: number | null;
   /** Seed of the subsets and the attacks' random starts. */
   seed: number;
   /** The evaluation plan, in `apb train`'s terms (`@apb/scenarios`' `EvaluationPlan`). */
   plan: EvaluationPlan;
+  /** The transfer attack's source model folder, relative to this record's folder. */
   transferFrom: string | null;
   evaluation: RobustnessEvaluation;
 }

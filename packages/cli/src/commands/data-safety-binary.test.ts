@@ -183,7 +183,11 @@ describe('apb eval', () => {
     const kept = (await readdir(run)).filter((name) => /^eval-bands-[0-9a-f]{8}\.json$/.test(name));
     expect(kept).toHaveLength(1);
     expect(first.stdout).toContain(`wrote ${join(run, kept[0]!)}`);
-    const saved = JSON.parse(await readFile(join(run, kept[0]!), 'utf8')) as { run: string; evaluation: { clean: { accuracy: number; n: number }; attacks: { accuracy: number; n: number }[] } };
+    const text = await readFile(join(run, kept[0]!), 'utf8');
+    const saved = JSON.parse(text) as { model: string; run: string; evaluation: { clean: { accuracy: number; n: number }; attacks: { accuracy: number; n: number }[] } };
+    // Portable like run.json: the record names the model relative to itself and no folder of this machine.
+    expect(saved.model).toBe('.');
+    expect(text).not.toContain(dir);
 
     const again = await runBin(evalArgs(['--eps', '0.2']), { timeoutMs: 60_000 });
     expect(oneError(again)).toBe(`apb: the evaluation record ${join(run, kept[0]!)} already exists.`);

@@ -2,7 +2,7 @@ import type { RobustnessEvaluation } from '@apb/attacks';
 import type { EvaluationPlan } from '@apb/scenarios';
 import { Command } from 'commander';
 import { access } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 
 import { cliError } from '../cli-error.js';
@@ -181,7 +181,23 @@ export async function runEval(options: EvalOptions, output: Output = silentOutpu
       seed,
     };
     if (out !== undefined) {
-      const record: EvalRecord = { kind: EVAL_RECORD_KIND, createdAt: new Date().toISOString(), model: result.model, run: recorded?.id ?? null, dataset: name, dataFiles: result.dataFiles, testLimit: settings.testLimit, seed, plan, transferFrom, evaluation };
+      // Portable like a results folder: paths relative to the record, data files by name and digest.
+      const here = dirname(resolve(out));
+      const local = (path: string) => relative(here, path).split(sep).join('/') || '.';
+      const record: EvalRecord = {
+        kind: EVAL_RECORD_KIND,
+        createdAt: new Date().toISOString(),
+        model: local(result.model),
+        run: recorded?.id ?? null,
+        dataset: name,
+        dataFiles: { images: basename(test.files.images.path), labels: basename(test.files.labels.path) },
+        dataSha256: { images: test.files.images.sha256, labels: test.files.labels.sha256 },
+        testLimit: settings.testLimit,
+        seed,
+        plan,
+        transferFrom: transferFrom === null ? null : local(transferFrom),
+        evaluation,
+      };
       await writeFileAtomic(resolve(out), `${JSON.stringify(record, null, 2)}\n`);
       result.out = resolve(out);
     }
