@@ -25,7 +25,7 @@ describe('runReport', () => {
   it('writes report.md and report.html with the paper’s numbers beside ours', async () => {
     await writeFixtureRuns(dir, fixtureReproduction());
     const result = await runReport({ dir });
-    expect(result.charts).toEqual(['figure-2', 'figure-3a', 'figure-3b']);
+    expect(result.charts).toEqual(['figure-2', 'figure-3a', 'figure-3b', 'figure-3b-seeds']);
     const markdown = await readFile(join(dir, 'report.md'), 'utf8');
     expect(markdown).toContain('| mnist | clean | apb | 99.17% | 91.00% | 98.88% | 60.00% |');
     expect(markdown).toContain('Epochs: 2 (the paper trains 500).');
@@ -35,7 +35,8 @@ describe('runReport', () => {
     expect(markdown).toMatch(/adversarial-above-clean: an attack leaves more than 1 point more accuracy/);
     expect(markdown).toContain('Figure 2, mnist, clean scenario, apb, FGSM accuracy (eps 0.3): paper 98.88%, ours 60.00%');
     const html = await readFile(join(dir, 'report.html'), 'utf8');
-    expect(html.match(/<svg/g)).toHaveLength(3);
+    expect(html.match(/<svg/g)).toHaveLength(4);
+    expect(html).toContain('id="figure-3b-seeds"');
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
   });
 

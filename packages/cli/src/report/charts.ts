@@ -1,7 +1,10 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
+import type { RunRecord } from '@apb/scenarios';
+
 import type { CurvePoint, Figure2Row } from './report-data.js';
+import { figure3bPoints, type SeededPoint } from './seeded-tables.js';
 
 /** A chart rendered to a standalone SVG string. */
 export interface Chart {
@@ -101,11 +104,46 @@ export function curveSpec(points: CurvePoint[], xTitle: string): TopLevelSpec {
   };
 }
 
+const METRIC_LABELS: Record<SeededPoint['metric'], string> = { clean: 'clean', fgsm: 'FGSM', 'fgsm-margin': 'FGSM (margin)', pgd: 'PGD' };
+
+/** Figure 3b over seeds: every metric's mean against h, with its 95% interval as an error bar, per dataset. */
+export function figure3bSeedsSpec(points: SeededPoint[]): TopLevelSpec {
+  const values = points.map((point) => ({ ...point, h: String(point.memories), metric: METRIC_LABELS[point.metric], low: point.low ?? point.mean, high: point.high ?? point.mean }));
+  const order = Object.values(METRIC_LABELS);
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values },
+    facet: { column: { field: 'dataset', type: 'nominal', title: null, sort: ['mnist', 'fashion-mnist'] } },
+    spec: {
+      width: 300,
+      height: 200,
+      encoding: {
+        x: { field: 'h', type: 'ordinal', title: 'bias memories h (0 = naive APB)', sort: [...new Set(values.map((v) => v.h))] },
+        color: { field: 'metric', type: 'nominal', title: 'accuracy (eps 0.3)', sort: order },
+      },
+      layer: [
+        { mark: { type: 'line', point: true, tooltip: true }, encoding: { y: { field: 'mean', type: 'quantitative', ...ACCURACY_AXIS } } },
+        { mark: { type: 'rule' }, encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } } },
+      ],
+    },
+  };
+}
+
 /** Every chart of the report, rendered. */
-export async function renderCharts(data: { figure2: Figure2Row[]; figure3a: CurvePoint[]; figure3b: CurvePoint[] }): Promise<Chart[]> {
+export async function renderCharts(data: { figure2: Figure2Row[]; figure3a: CurvePoint[]; figure3b: CurvePoint[]; complete: RunRecord[] }): Promise<Chart[]> {
+  const seeded = figure3bPoints(data.complete);
   return [
     { id: 'figure-2', title: 'Figure 2: clean and FGSM (eps 0.3) accuracy, classical vs APB', svg: await renderSvg(figure2Spec(data.figure2)) },
     { id: 'figure-3a', title: 'Figure 3a: APB trained on clean data, FGSM accuracy vs eps', svg: await renderSvg(curveSpec(data.figure3a, 'FGSM eps')) },
     { id: 'figure-3b', title: 'Figure 3b: FGSM (eps 0.3) accuracy vs bias memories h (0 = naive APB)', svg: await renderSvg(curveSpec(data.figure3b, 'bias memories h')) },
+    ...(seeded.length === 0
+      ? []
+      : [
+          {
+            id: 'figure-3b-seeds',
+            title: 'Figure 3b over seeds: clean, FGSM, margin-loss FGSM and PGD accuracy vs h, mean and 95% interval (collapsed seeds left out)',
+            svg: await renderSvg(figure3bSeedsSpec(seeded)),
+          },
+        ]),
   ];
 }

@@ -152,10 +152,10 @@ describe('attackFamily', () => {
 });
 
 describe('renderCharts', () => {
-  it('renders the three figures as SVG with one mark per plotted value', async () => {
+  it('renders the figures as SVG with one mark per plotted value', async () => {
     const data = buildReportData(found(), await loadPaperResults());
     const charts = await renderCharts(data);
-    expect(charts.map((c) => c.id)).toEqual(['figure-2', 'figure-3a', 'figure-3b']);
+    expect(charts.map((c) => c.id)).toEqual(['figure-2', 'figure-3a', 'figure-3b', 'figure-3b-seeds']);
     for (const chart of charts) expect(chart.svg.startsWith('<svg')).toBe(true);
     const count = (svg: string | undefined, role: string) => (svg?.match(new RegExp(`aria-roledescription="${role}"`, 'g')) ?? []).length;
     // Figure 2: 12 groups x 4 series, minus the paper's one unreadable cell (Fashion-MNIST adversarial APB FGSM).
@@ -163,5 +163,7 @@ describe('renderCharts', () => {
     // Figure 3a: the paper's 2 x 6 points and ours at the 3 eps the fixtures measured, per dataset.
     expect(count(charts[1]?.svg, 'point')).toBe(12 + 2 * 3);
     expect(charts[0]?.svg).toContain('clean (paper)');
+    // Figure 3b over seeds, per dataset: naive APB (clean, FGSM, PGD) and h = 625 (clean, FGSM).
+    expect(count(charts[3]?.svg, 'point')).toBe(2 * (3 + 2));
   });
 });

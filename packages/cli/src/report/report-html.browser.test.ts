@@ -24,7 +24,7 @@ describe.runIf(available)('report.html in headless Chromium', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('opens without console errors or network requests and shows its three charts', async () => {
+  it('opens without console errors or network requests and shows its four charts', async () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -51,7 +51,7 @@ describe.runIf(available)('report.html in headless Chromium', () => {
           return { id: figure.id, width: box?.width ?? 0, height: box?.height ?? 0, marks: svg?.querySelectorAll('[aria-roledescription="bar"], [aria-roledescription="point"]').length ?? 0 };
         }),
       );
-      expect(charts.map((c) => c.id)).toEqual(['figure-2', 'figure-3a', 'figure-3b']);
+      expect(charts.map((c) => c.id)).toEqual(['figure-2', 'figure-3a', 'figure-3b', 'figure-3b-seeds']);
       for (const chart of charts) {
         expect(chart.width).toBeGreaterThan(100);
         expect(chart.height).toBeGreaterThan(100);

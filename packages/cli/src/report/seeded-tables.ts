@@ -189,6 +189,32 @@ function signedPoints(value: number | null): string {
   return `${value > 0 ? '+' : ''}${(value * 100).toFixed(2)}`;
 }
 
+/** One point of the Figure 3b chart over seeds: a metric's mean and interval for one h. */
+export interface SeededPoint {
+  dataset: string;
+  memories: number;
+  metric: SeededMetric;
+  mean: number;
+  low: number | null;
+  high: number | null;
+  seeds: number;
+}
+
+/** Figure 3b's points over seeds for the chart (collapsed seeds left out, as in every comparison). */
+export function figure3bPoints(records: readonly RunRecord[]): SeededPoint[] {
+  const all = groupBySeed(records).filter((model) => model.method === 'standard' && model.scenario === 'clean');
+  const collapsed = collapsedSeeds(all);
+  const points: SeededPoint[] = [];
+  for (const model of all.filter((m) => m.apb !== 'classical')) {
+    for (const metric of SEEDED_METRICS) {
+      const value = estimate([...bySeed(model, metric, collapsed).values()]);
+      if (value.mean === null) continue;
+      points.push({ dataset: model.dataset, memories: model.memories, metric, mean: value.mean, low: value.low, high: value.high, seeds: value.n });
+    }
+  }
+  return points.sort((a, b) => a.memories - b.memories);
+}
+
 /** The paper's Figure 3b statement per data set: on MNIST multimodal beats naive, on Fashion-MNIST naive beats multimodal. */
 const FIGURE_3B_CLAIMS: Record<string, 'multimodal' | 'naive'> = { mnist: 'multimodal', 'fashion-mnist': 'naive' };
 
