@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+// tfjs-layers calls chained tensor methods (x.argMax()); the union package @tensorflow/tfjs registers them, core alone does not.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js';
 import * as tfl from '@tensorflow/tfjs-layers';
 
 import type { LogitsFn } from './attacks.js';

@@ -93,13 +93,21 @@ export async function attackPanel(panel: HTMLElement, run: ServedRun | undefined
     return undefined;
   }
   const { logits } = loaded;
-  const [cleanProbabilities, adversarial, adversarialProbabilities, delta] = tf.tidy(() => {
-    const clean = tf.softmax(logits(x));
-    const cleanClass = tf.argMax(clean, 1).dataSync()[0]!;
-    const adv = runAttack(attack, logits, x, source.label ?? cleanClass, eps);
-    return [Array.from(clean.dataSync()), Array.from(adv.dataSync()), Array.from(tf.softmax(logits(adv)).dataSync()), Array.from(tf.sub(adv, x).dataSync())];
-  });
-  x.dispose();
+  let computed: number[][];
+  try {
+    computed = tf.tidy(() => {
+      const clean = tf.softmax(logits(x));
+      const cleanClass = tf.argMax(clean, 1).dataSync()[0]!;
+      const adv = runAttack(attack, logits, x, source.label ?? cleanClass, eps);
+      return [Array.from(clean.dataSync()), Array.from(adv.dataSync()), Array.from(tf.softmax(logits(adv)).dataSync()), Array.from(tf.sub(adv, x).dataSync())];
+    });
+  } catch (error) {
+    showMessage(panel, title, `The attack failed on this model: ${(error as Error).message}.`, 'Try the cpu backend (add ?backend=cpu to the address).');
+    return undefined;
+  } finally {
+    x.dispose();
+  }
+  const [cleanProbabilities, adversarial, adversarialProbabilities, delta] = computed as [number[], number[], number[], number[]];
   const argmax = (values: number[]) => values.indexOf(Math.max(...values));
   const cleanClass = argmax(cleanProbabilities);
   const adversarialClass = argmax(adversarialProbabilities);
