@@ -16,7 +16,7 @@ const available = existsSync(CHROMIUM) || process.env.CI !== undefined;
 async function setValue(page: Page, selector: string, value: string): Promise<void> {
   await page.locator('body').evaluate((body) => (body.dataset.state = 'pending'));
   await page.locator(selector).evaluate((node, next) => {
-    (node as HTMLInputElement | HTMLSelectElement).value = next;
+    (node as unknown as { value: string }).value = next;
     node.dispatchEvent(new Event('input', { bubbles: true }));
     node.dispatchEvent(new Event('change', { bubbles: true }));
   }, value);

@@ -1,8 +1,7 @@
 import { Command, Option } from 'commander';
 import type { FastifyInstance } from 'fastify';
 import { stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 import { cliError } from '../cli-error.js';
@@ -33,10 +32,9 @@ export interface ServeHandle {
 
 /** The folder of the built web app from `@apb/serve-app`, checked to hold its index.html. */
 export async function serveAppDir(): Promise<string> {
-  let dir: string;
   try {
-    dir = join(dirname(createRequire(import.meta.url).resolve('@apb/serve-app/package.json')), 'dist');
-    if ((await stat(join(dir, 'index.html'))).isFile()) return dir;
+    const { appDir } = await import('@apb/serve-app');
+    if ((await stat(join(appDir, 'index.html'))).isFile()) return appDir;
   } catch {
     // reported below
   }
