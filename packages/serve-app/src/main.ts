@@ -181,7 +181,11 @@ async function start(): Promise<void> {
         const image = context.createImageData(page.cols, page.rows);
         pixels.forEach((value, p) => image.data.set([value, value, value, 255], p * 4));
         context.putImageData(image, 0, 0);
-        canvas.addEventListener('click', () => choose({ pixels, cols: page.cols, label: page.labels[i]!, caption: `${page.dataset} test image ${page.offset + i}, true class ${page.classNames[page.labels[i]!] ?? page.labels[i]}` }));
+        canvas.addEventListener('click', () => {
+          for (const other of thumbnails.querySelectorAll('.selected')) other.classList.remove('selected');
+          canvas.classList.add('selected');
+          choose({ pixels, cols: page.cols, label: page.labels[i]!, caption: `${page.dataset} test image ${page.offset + i}, true class ${page.classNames[page.labels[i]!] ?? page.labels[i]}` });
+        });
         thumbnails.append(canvas);
       });
       if (source === undefined && page.images.length > 0) (thumbnails.firstElementChild as HTMLCanvasElement).click();
