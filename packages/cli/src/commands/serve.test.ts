@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { runBin } from '../testing-internal/run-bin.js';
 import { writeServeFixture, type ServeFixture } from '../testing-internal/serve-fixture.js';
 import { runServe, type ServeHandle } from './serve.js';
 
@@ -118,5 +119,16 @@ describe('apb serve', () => {
     const taken = await runServe({ dir: fixture.root, port: handle.port }).catch((error: unknown) => error);
     expect(isApbError(taken) && taken.code).toBe('PORT_IN_USE');
     expect((taken as Error).message).toBe(`Port ${handle.port} on 127.0.0.1 is in use.`);
+    await expect(runServe({ dir: fixture.root, port: 'abc' })).rejects.toThrow('must be a port number 0..65535');
+  });
+
+  it('has help with examples in the apb binary, and a missing folder is one line and exit code 1', async () => {
+    const help = await runBin(['serve', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Examples:');
+    expect(help.stdout).toContain('--port <port>');
+    const missing = await runBin(['serve', join(base, 'nothing-here')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`apb: ${join(base, 'nothing-here')} is not a directory.`);
   });
 });

@@ -13,7 +13,7 @@ export const serveOptionsSchema = z.strictObject({
   /** The results folder: run folders (run.json, model-folded/), report.html. */
   dir: z.string().min(1, 'must name a directory'),
   /** TCP port; 0 picks a free one. */
-  port: z.coerce.number().int('must be an integer').min(0, 'must be 0..65535').max(65535, 'must be 0..65535').default(5173),
+  port: z.coerce.number({ error: 'must be a port number 0..65535' }).int('must be an integer').min(0, 'must be 0..65535').max(65535, 'must be 0..65535').default(5173),
   /** Interface to listen on; loopback by default, since the server hands out every file under DIR. */
   host: z.string().min(1).default('127.0.0.1'),
 });
