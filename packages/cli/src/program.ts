@@ -6,6 +6,7 @@ import { datasetsCommand } from './commands/datasets.js';
 import { evalCommand } from './commands/eval.js';
 import { reportCommand } from './commands/report.js';
 import { reproduceCommand } from './commands/reproduce.js';
+import { serveCommand } from './commands/serve.js';
 import { trainCommand } from './commands/train.js';
 import { handleError } from './handle-error.js';
 
@@ -35,6 +36,7 @@ export function createProgram(): Command {
     .addCommand(reportCommand())
     .addCommand(datasetsCommand())
     .addCommand(benchCommand())
+    .addCommand(serveCommand())
     .addHelpText(
       'after',
       `
@@ -42,7 +44,8 @@ Examples:
   $ apb reproduce --preset smoke --out runs/smoke      # minutes on a laptop, then runs/smoke/report.html
   $ apb train --dataset mnist --model lenet-apb --epochs 5 --out runs/mnist-apb
   $ apb eval --model runs/mnist-apb --dataset mnist --attacks fgsm,pgd --eps 0.1,0.3
-  $ apb datasets verify`,
+  $ apb datasets verify
+  $ apb serve runs/smoke                               # browse runs, attack models in the browser`,
     );
   quietErrors(program);
   return program;
