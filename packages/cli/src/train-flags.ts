@@ -74,7 +74,7 @@ export const trainFlags = {
 
 /** The table of `TrainConfig.evaluation`, as `--eval-*` flags. */
 export const evaluationFlags = {
-  attacks: { placeholder: 'list', description: `attacks after training, comma-separated: ${ATTACKS.join(',')}`, schema: listOf(z.enum(ATTACKS)), default: 'fgsm,pgd,transfer,square' },
+  attacks: { placeholder: 'list', description: `attacks of the evaluation, comma-separated: ${ATTACKS.join(',')}`, schema: listOf(z.enum(ATTACKS)), default: 'fgsm,pgd,transfer,square' },
   eps: { placeholder: 'list', description: 'eps budgets of the evaluation, comma-separated (paper: 0.3)', schema: listOf(epsilon), default: '0.3' },
   limit: { placeholder: 'n', description: 'test images for clean/FGSM/transfer/noise (default: --test-limit)', schema: count },
   pgdSteps: { placeholder: 'n', description: 'PGD steps of the evaluation', schema: count, default: '40' },

@@ -240,7 +240,7 @@ export function evalCommand(): Command {
     .option('--force', 'replace the result file if it exists')
     .option('--json', 'print the result as JSON');
   // apb train's --eval-* rows; with transfer only when --transfer-from names the source model.
-  for (const option of evaluationFlagOptions(EVAL_PLAN_KEYS)) command.addOption(option.long === '--eval-attacks' ? withDescription(option, " (transfer only with --transfer-from)") : option);
+  for (const option of evaluationFlagOptions(EVAL_PLAN_KEYS)) command.addOption(option.long === '--eval-attacks' ? withDescription(option, ' (transfer only with --transfer-from, else left out of the default)') : option);
   for (const old of Object.keys(DEPRECATED_EVAL_FLAGS)) command.addOption(new Option(`${flagNameOf(old)} <value>`).hideHelp());
   command.addOption(new Option('--no-diagnostics').hideHelp());
   return command
