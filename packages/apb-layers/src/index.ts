@@ -3,5 +3,5 @@ export { DenseApb, denseApb, type ApbActivation, type DenseApbArgs, type Initial
 export { foldApb } from './fold.js';
 export { lenet, type LenetFcLayer, type LenetOptions } from './lenet.js';
 export { parameterCount, type ParameterCount } from './parameter-count.js';
-export { softmaxCrossEntropyLoss, trainStep } from './train-step.js';
+export { softmaxCrossEntropyLoss, trainStep, trainStepWithHits, type TrainStepResult } from './train-step.js';
 export { loadModel, MODEL_FILES, readModelArtifacts, saveModel } from './model-io.js';

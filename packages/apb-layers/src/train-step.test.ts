@@ -5,7 +5,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { ApbSpec } from './apb-options.js';
 import { denseApb } from './dense-apb.js';
 import { lenet } from './lenet.js';
-import { softmaxCrossEntropyLoss, trainStep } from './train-step.js';
+import { softmaxCrossEntropyLoss, trainStep, trainStepWithHits } from './train-step.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -55,6 +55,39 @@ describe('trainStep', () => {
       trainStep(model, optimizer, x, labels);
     }
     expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, labels]);
+  });
+});
+
+describe('trainStepWithHits', () => {
+  it('counts the correct predictions of the batch before the update, for index and one-hot labels', () => {
+    const model = smallModel({ kind: 'naive' });
+    const x = tf.randomUniform([16, 4, 4, 1], 0, 1, 'float32', 3);
+    const indices = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7], 'int32');
+    const predicted = tf.tidy(() => Array.from(tf.argMax(model.predict(x) as tf.Tensor, -1).dataSync()));
+    const labels = Array.from(indices.dataSync());
+    const expected = predicted.filter((label, i) => label === labels[i]).length;
+    // The APB moves in every training step, so the one-hot case runs on a second, identical model.
+    const first = trainStepWithHits(model, tf.train.sgd(0), x, indices);
+    expect(first.hits).toBe(expected);
+    const oneHot = tf.oneHot(indices, 8);
+    const second = trainStepWithHits(smallModel({ kind: 'naive' }), tf.train.sgd(0), x, oneHot);
+    expect(second.hits).toBe(expected);
+    expect(second.loss).toBe(first.loss);
+    tf.dispose([x, indices, oneHot]);
+  });
+
+  it('returns the same loss as trainStep and leaks no tensors', () => {
+    const x = tf.randomUniform([4, 4, 4, 1], 0, 1, 'float32', 4);
+    const labels = tf.tensor1d([1, 2, 3, 4], 'int32');
+    const a = smallModel({ kind: 'naive' });
+    const b = smallModel({ kind: 'naive' });
+    const optimizer = tf.train.adam(0.01);
+    expect(trainStepWithHits(b, optimizer, x, labels).loss).toBe(trainStep(a, tf.train.adam(0.01), x, labels));
+    // adam made its moment variables on that first step; later steps add nothing.
+    const settled = tf.memory().numTensors;
+    for (let i = 0; i < 20; i += 1) trainStepWithHits(b, optimizer, x, labels);
+    expect(tf.memory().numTensors).toBe(settled);
     tf.dispose([x, labels]);
   });
 });

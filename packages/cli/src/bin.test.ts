@@ -43,9 +43,9 @@ describe('the apb binary', () => {
     [['train', '--model', 'lenet', '--apb', 'naive', '--out', 'x'], /^apb: Invalid training option --apb: /],
     [['train', '--epochs', '2'], /^apb: --out: is required/],
     [['eval', '--dataset', 'mnist'], /^apb: --model: is required/],
-    [['eval', '--model', 'm', '--dataset', 'mnist', '--attacks', 'fgsm,cw'], /^apb: --attacks\.1: /],
-    [['eval', '--model', 'm', '--dataset', 'mnist', '--attacks', 'transfer'], /^apb: --transfer-from: is required/],
-    [['eval', '--model', 'm', '--dataset', 'mnist', '--eps', '1.5'], /^apb: --eps\.0: must be at most 1/],
+    [['eval', '--model', 'm', '--dataset', 'mnist', '--eval-attacks', 'fgsm,cw'], /^apb: --eval-attacks\.1: /],
+    [['eval', '--model', 'm', '--dataset', 'mnist', '--eval-attacks', 'transfer'], /^apb: --transfer-from: is required/],
+    [['eval', '--model', 'm', '--dataset', 'mnist', '--eval-eps', '1.5'], /^apb: --eval-eps\.0: must be at most 1/],
     [['reproduce', '--preset', 'huge'], /^apb: --preset: /],
     [['reproduce', '--figure', '4'], /^apb: --figure: /],
     [['reproduce', '--jobs', '0'], /^apb: --jobs: must be at least 1/],
@@ -125,7 +125,7 @@ describe('apb train and apb eval on a folder of IDX files of your own', () => {
     expect(JSON.parse(await readFile(join(out, 'run.json'), 'utf8'))).toEqual(record);
     await readFile(join(out, 'model-folded', 'model.json'), 'utf8');
 
-    const evaluated = await runBin(['eval', '--model', out, '--data-dir', data, '--attacks', 'fgsm,noise', '--eps', '0.1', '--diagnostics-subset', '8', '--backend', 'wasm', '--json'], { timeoutMs: 120_000 });
+    const evaluated = await runBin(['eval', '--model', out, '--data-dir', data, '--eval-attacks', 'fgsm,noise', '--eval-eps', '0.1', '--eval-diagnostics-limit', '8', '--backend', 'wasm', '--json'], { timeoutMs: 120_000 });
     expect(evaluated.code, evaluated.stderr).toBe(0);
     const result = JSON.parse(evaluated.stdout) as { dataset: string; evaluation: { clean: { accuracy: number; n: number }; attacks: { attack: string; eps: number }[] } };
     expect(result.dataset).toBe('bands');

@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 
 /**
  * Raises a usage error the CLI prints as one line: `what` names the file or option, `suggestion`

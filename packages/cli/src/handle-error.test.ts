@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { CommanderError } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-import { isApbError } from '@apb/backend';
+import { isApbError } from '@apb/core';
 import { CommanderError } from 'commander';
 import { ZodError } from 'zod';
 

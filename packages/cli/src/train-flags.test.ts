@@ -1,9 +1,11 @@
-import { resolveTrainConfig } from '@apb/scenarios';
+import { EVALUATION_ATTACKS, resolveTrainConfig } from '@apb/scenarios';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 
 import { handleError } from './handle-error.js';
-import { configFromFlags, evaluationFlags, trainFlagOptions, trainFlags, trainFlagsSchema } from './train-flags.js';
+import { evalCommand } from './commands/eval.js';
+import { trainCommand } from './commands/train.js';
+import { ATTACKS, configFromFlags, evaluationFlags, trainFlagOptions, trainFlags, trainFlagsSchema, type ConfigFlag } from './train-flags.js';
 
 function parseArgs(args: string[]): Record<string, unknown> {
   const command = new Command('train').exitOverride();
@@ -61,3 +63,38 @@ describe('the train flag table', () => {
     expect(lines[0]).toMatch(new RegExp(`^apb: ${flag}(\\.\\d+)?: `));
   });
 });
+
+describe('one name and one default per option', () => {
+  const shown = (value: unknown) => (Array.isArray(value) ? value.join(',') : String(value));
+
+  it('shows in --help exactly the defaults of the scenarios schemas, for every option that has one', () => {
+    const config = resolveTrainConfig({});
+    const check = (table: Record<string, ConfigFlag>, values: Record<string, unknown>) => {
+      for (const [key, flag] of Object.entries(table)) {
+        const value = values[key];
+        // null defaults (all images, none, the run's seed + 1000 ...) are described in words instead.
+        if (value === null || (key === 'apb')) expect(flag.default, key).toBeUndefined();
+        else expect(flag.default, key).toBe(shown(value));
+      }
+    };
+    check(trainFlags, config);
+    check(evaluationFlags, config.evaluation);
+    expect([...ATTACKS]).toEqual([...EVALUATION_ATTACKS]);
+  });
+
+  it('names every evaluation option of apb eval as apb train does, with the same default in --help', () => {
+    const help = (command: Command) => new Map(command.options.filter((option) => !option.hidden).map((option) => [option.long, option.description]));
+    const train = help(trainCommand());
+    const evaluate = help(evalCommand());
+    const shared = [...evaluate.keys()].filter((flag) => flag?.startsWith('--eval-'));
+    expect(shared).toEqual(['--eval-attacks', '--eval-eps', '--eval-pgd-steps', '--eval-pgd-restarts', '--eval-pgd-limit', '--eval-square-queries', '--eval-square-limit', '--eval-diagnostics', '--eval-diagnostics-limit']);
+    for (const flag of shared) {
+      const defaultOf = (description: string | undefined) => /\(default: ([^)]*)\)$/.exec(description ?? '')?.[1];
+      expect(defaultOf(evaluate.get(flag)), flag).toBe(defaultOf(train.get(flag)));
+      expect(defaultOf(train.get(flag)), flag).toBeDefined();
+    }
+    for (const flag of ['--test-limit', '--seed', '--backend']) expect(train.has(flag) && evaluate.has(flag), flag).toBe(true);
+    expect(evaluate.has('--pgd-steps') || evaluate.has('--no-diagnostics') || evaluate.has('--diagnostics-subset')).toBe(false);
+  });
+});
+

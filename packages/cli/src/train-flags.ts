@@ -1,5 +1,5 @@
 import type { BackendChoice } from '@apb/backend';
-import type { EvaluationPlan, TrainConfig } from '@apb/scenarios';
+import type { EvaluationAttack, EvaluationPlan, TrainConfig } from '@apb/scenarios';
 import { Option } from 'commander';
 import { z } from 'zod';
 
@@ -10,6 +10,11 @@ export interface ConfigFlag<Schema extends z.ZodType = z.ZodType> {
   /** The value placeholder shown in `--help`, e.g. `name`. */
   placeholder: string;
   description: string;
+  /**
+   * The default `--help` shows. The value itself lives in `@apb/scenarios`' schemas (the CLI leaves
+   * a flag that was not given out of the config); a test checks each one against them.
+   */
+  default?: string;
   /** Parses the raw string commander hands over into the config value. */
   schema: Schema;
 }
@@ -18,7 +23,8 @@ const whole = z.coerce.number({ error: 'must be a number' }).int('must be a whol
 const count = whole.positive('must be at least 1');
 const positive = z.coerce.number({ error: 'must be a number' }).finite('must be a number').positive('must be greater than 0');
 const epsilon = z.coerce.number({ error: 'must be a number' }).finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1');
-const ATTACKS = ['fgsm', 'pgd', 'transfer', 'square', 'noise'] as const;
+/** `EVALUATION_ATTACKS` of `@apb/scenarios`, spelled out so zod can type them; a check below keeps them equal. */
+export const ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'square', 'noise'] as const;
 /** The backend choices of `@apb/backend` (`BACKEND_CHOICES`), spelled out so zod can type them. */
 export const BACKENDS = ['auto', 'native', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const yesNo = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean({ error: 'must be true or false' }));
@@ -39,47 +45,47 @@ export function listOf<Item extends z.ZodType>(item: Item) {
  * when `TrainConfig` gains or loses a field this table does not mirror.
  */
 export const trainFlags = {
-  dataset: { placeholder: 'name', description: 'dataset: mnist | fashion-mnist (or the name of a --dataset-dir data set)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase name such as mnist or fashion-mnist') },
+  dataset: { placeholder: 'name', description: 'dataset: mnist | fashion-mnist (or the name of a --dataset-dir data set)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase name such as mnist or fashion-mnist'), default: 'mnist' },
   datasetDir: { placeholder: 'dir', description: 'folder of IDX files (train-images-idx3-ubyte(.gz), ...) of a data set of your own', schema: z.string().min(1, 'must not be empty') },
-  model: { placeholder: 'name', description: 'model: lenet (classical) | lenet-apb', schema: z.enum(['lenet', 'lenet-apb']) },
-  apb: { placeholder: 'variant', description: 'APB variant of lenet-apb: naive | multimodal', schema: z.enum(['naive', 'multimodal']) },
-  memories: { placeholder: 'h', description: 'bias memories of the multimodal APB (naive: 0)', schema: whole.min(0, 'must be at least 0') },
-  apbEps: { placeholder: 'e', description: 'APB step size', schema: positive },
-  apbDirection: { placeholder: 'dir', description: 'APB update direction: ascent | descent', schema: z.enum(['ascent', 'descent']) },
-  apbMode: { placeholder: 'mode', description: 'APB perturbation across steps: accumulate | reset', schema: z.enum(['accumulate', 'reset']) },
+  model: { placeholder: 'name', description: 'model: lenet (classical) | lenet-apb', schema: z.enum(['lenet', 'lenet-apb']), default: 'lenet' },
+  apb: { placeholder: 'variant', description: 'APB variant of lenet-apb: naive | multimodal (default: naive for lenet-apb, none for lenet)', schema: z.enum(['naive', 'multimodal']) },
+  memories: { placeholder: 'h', description: 'bias memories of the multimodal APB (naive: 0)', schema: whole.min(0, 'must be at least 0'), default: '0' },
+  apbEps: { placeholder: 'e', description: 'APB step size', schema: positive, default: '0.01' },
+  apbDirection: { placeholder: 'dir', description: 'APB update direction: ascent | descent', schema: z.enum(['ascent', 'descent']), default: 'ascent' },
+  apbMode: { placeholder: 'mode', description: 'APB perturbation across steps: accumulate | reset', schema: z.enum(['accumulate', 'reset']), default: 'accumulate' },
   apbClip: { placeholder: 'c', description: 'l-inf bound of the stored APB perturbation: delta (naive) or m (multimodal) (default: 1/h on m for the budgeted multimodal step, else none)', schema: positive },
-  apbMemoryStep: { placeholder: 'step', description: 'multimodal memory step: budgeted (one step moves delta = m W_ap by at most --apb-eps) | fixed (unscaled, earlier versions)', schema: z.enum(['budgeted', 'fixed']) },
-  scenario: { placeholder: 'name', description: 'training examples: clean | adversarial | mixed', schema: z.enum(['clean', 'adversarial', 'mixed']) },
-  adversarialSource: { placeholder: 'src', description: 'adversarial examples: online (each batch) | precomputed (once, vs a classical LeNet)', schema: z.enum(['online', 'precomputed']) },
-  method: { placeholder: 'name', description: 'adversarial training: standard (FGSM) | pgd (Madry) | fast (FGSM-RS, Wong)', schema: z.enum(['standard', 'pgd', 'fast']) },
-  attackEps: { placeholder: 'e', description: 'eps of the training attack (inputs in [0, 1])', schema: epsilon },
-  pgdSteps: { placeholder: 'n', description: 'steps of the PGD adversarial-training attack', schema: count },
-  epochs: { placeholder: 'n', description: 'training epochs', schema: count },
-  batchSize: { placeholder: 'b', description: 'batch size', schema: count },
-  lr: { placeholder: 'r', description: 'Adam learning rate', schema: positive },
-  seed: { placeholder: 's', description: 'random seed (data order, initialisation, attacks)', schema: whole.min(0, 'must be at least 0') },
+  apbMemoryStep: { placeholder: 'step', description: 'multimodal memory step: budgeted (one step moves delta = m W_ap by at most --apb-eps) | fixed (unscaled, earlier versions)', schema: z.enum(['budgeted', 'fixed']), default: 'budgeted' },
+  scenario: { placeholder: 'name', description: 'training examples: clean | adversarial | mixed', schema: z.enum(['clean', 'adversarial', 'mixed']), default: 'clean' },
+  adversarialSource: { placeholder: 'src', description: 'adversarial examples: online (each batch) | precomputed (once, vs a classical LeNet)', schema: z.enum(['online', 'precomputed']), default: 'online' },
+  method: { placeholder: 'name', description: 'adversarial training: standard (FGSM) | pgd (Madry) | fast (FGSM-RS, Wong)', schema: z.enum(['standard', 'pgd', 'fast']), default: 'standard' },
+  attackEps: { placeholder: 'e', description: 'eps of the training attack (inputs in [0, 1])', schema: epsilon, default: '0.3' },
+  pgdSteps: { placeholder: 'n', description: 'steps of the PGD adversarial-training attack', schema: count, default: '10' },
+  epochs: { placeholder: 'n', description: 'training epochs', schema: count, default: '10' },
+  batchSize: { placeholder: 'b', description: 'batch size', schema: count, default: '128' },
+  lr: { placeholder: 'r', description: 'Adam learning rate', schema: positive, default: '0.001' },
+  seed: { placeholder: 's', description: 'random seed (data order, initialisation, attacks)', schema: whole.min(0, 'must be at least 0'), default: '1' },
   trainLimit: { placeholder: 'n', description: 'train on n images (stratified; default: all)', schema: count },
   testLimit: { placeholder: 'n', description: 'evaluate on n test images (stratified; default: all)', schema: count },
   dataDir: { placeholder: 'dir', description: 'directory holding the datasets (default: $APB_DATA_DIR, then the cache)', schema: z.string().min(1, 'must not be empty') },
-  backend: { placeholder: 'name', description: `backend: ${BACKENDS.join(' | ')}`, schema: z.enum(BACKENDS) },
+  backend: { placeholder: 'name', description: `backend: ${BACKENDS.join(' | ')}`, schema: z.enum(BACKENDS), default: 'auto' },
   preset: { placeholder: 'name', description: 'reproduction preset the run belongs to: smoke | quick | paper', schema: z.enum(['smoke', 'quick', 'paper']) },
-  sourcesDir: { placeholder: 'dir', description: 'where source models (precomputed, transfer) are shared (default: OUT/../sources)', schema: z.string().min(1, 'must not be empty') },
+  sourcesDir: { placeholder: 'dir', description: 'folder under which source models (precomputed, transfer: classical LeNets other runs reuse) are kept (default: the sources folder beside --out, OUT/../sources)', schema: z.string().min(1, 'must not be empty') },
 } as const satisfies Record<string, ConfigFlag>;
 
 /** The table of `TrainConfig.evaluation`, as `--eval-*` flags. */
 export const evaluationFlags = {
-  attacks: { placeholder: 'list', description: `attacks after training, comma-separated: ${ATTACKS.join(',')}`, schema: listOf(z.enum(ATTACKS)) },
-  eps: { placeholder: 'list', description: 'eps budgets of the evaluation, comma-separated (paper: 0.3)', schema: listOf(epsilon) },
+  attacks: { placeholder: 'list', description: `attacks of the evaluation, comma-separated: ${ATTACKS.join(',')}`, schema: listOf(z.enum(ATTACKS)), default: 'fgsm,pgd,transfer,square' },
+  eps: { placeholder: 'list', description: 'eps budgets of the evaluation, comma-separated (paper: 0.3)', schema: listOf(epsilon), default: '0.3' },
   limit: { placeholder: 'n', description: 'test images for clean/FGSM/transfer/noise (default: --test-limit)', schema: count },
-  pgdSteps: { placeholder: 'n', description: 'PGD steps of the evaluation', schema: count },
-  pgdRestarts: { placeholder: 'n', description: 'PGD restarts of the evaluation', schema: count },
-  pgdLimit: { placeholder: 'n', description: 'images of the fixed seeded PGD subset', schema: count },
-  squareQueries: { placeholder: 'n', description: 'Square attack query budget', schema: count },
-  squareLimit: { placeholder: 'n', description: 'images of the fixed seeded Square subset', schema: count },
-  diagnostics: { placeholder: 'bool', description: 'run the gradient-masking diagnostics: true | false', schema: yesNo },
-  diagnosticsLimit: { placeholder: 'n', description: 'images of the fixed seeded subset the diagnostics use', schema: count },
-  transferSeed: { placeholder: 's', description: 'seed of the classical LeNet the transfer attack is crafted on', schema: whole.min(0, 'must be at least 0') },
-  transferEpochs: { placeholder: 'n', description: 'epochs of the transfer source model', schema: count },
+  pgdSteps: { placeholder: 'n', description: 'PGD steps of the evaluation', schema: count, default: '40' },
+  pgdRestarts: { placeholder: 'n', description: 'PGD restarts of the evaluation', schema: count, default: '2' },
+  pgdLimit: { placeholder: 'n', description: 'images of the fixed seeded subset PGD and transfer run on', schema: count, default: '1000' },
+  squareQueries: { placeholder: 'n', description: 'Square attack query budget', schema: count, default: '1000' },
+  squareLimit: { placeholder: 'n', description: 'images of the fixed seeded Square subset', schema: count, default: '1000' },
+  diagnostics: { placeholder: 'bool', description: 'run the gradient-masking diagnostics: true | false', schema: yesNo, default: 'true' },
+  diagnosticsLimit: { placeholder: 'n', description: 'images of the fixed seeded subset the diagnostics use', schema: count, default: '200' },
+  transferSeed: { placeholder: 's', description: 'seed of the classical LeNet the transfer attack is crafted on (default: --seed + 1000)', schema: whole.min(0, 'must be at least 0') },
+  transferEpochs: { placeholder: 'n', description: 'epochs of the transfer source model (default: --epochs)', schema: count },
 } as const satisfies Record<string, ConfigFlag>;
 
 /** Fields of {@link trainFlags}: the top-level `TrainConfig` fields, `evaluation` aside. */
@@ -99,6 +105,8 @@ const trainValuesFit: TrainFlagOutputs extends Pick<TrainConfig, TrainFlagKey> ?
 const evaluationValuesFit: EvaluationFlagOutputs extends EvaluationPlan ? true : false = true;
 void trainValuesFit;
 void evaluationValuesFit;
+const attacksMatch: [Exclude<EvaluationAttack, (typeof ATTACKS)[number]>, Exclude<(typeof ATTACKS)[number], EvaluationAttack>] extends [never, never] ? true : false = true;
+void attacksMatch;
 void backendsMatch;
 void trainTableMatches;
 void evaluationTableMatches;
@@ -128,11 +136,22 @@ export type TrainFlagValues = z.output<typeof trainFlagsSchema>;
 /** Commander options for every row of both tables, in table order. */
 export function trainFlagOptions(): Option[] {
   return [
-    ...Object.entries(trainFlags).map(([key, flag]) => new Option(`${flagNameOf(key)} <${flag.placeholder}>`, flag.description)),
-    ...Object.entries(evaluationFlags).map(
-      ([key, flag]) => new Option(`${flagNameOf(evaluationOptionKey(key as EvaluationFlagKey))} <${flag.placeholder}>`, flag.description),
-    ),
+    ...Object.entries(trainFlags).map(([key, flag]) => flagOption(key, flag)),
+    ...evaluationFlagOptions(Object.keys(evaluationFlags) as EvaluationFlagKey[]),
   ];
+}
+
+/** The commander option of one table row, its default (if any) at the end of its help line. */
+export function flagOption(key: string, flag: ConfigFlag): Option {
+  return new Option(`${flagNameOf(key)} <${flag.placeholder}>`, flag.default === undefined ? flag.description : `${flag.description} (default: ${flag.default})`);
+}
+
+/**
+ * The `--eval-*` options of these evaluation fields: `apb train` (evaluation after training) and
+ * `apb eval` (evaluation of a saved model) name and default every budget the same way.
+ */
+export function evaluationFlagOptions(keys: readonly EvaluationFlagKey[]): Option[] {
+  return keys.map((key) => flagOption(evaluationOptionKey(key), evaluationFlags[key]));
 }
 
 /**

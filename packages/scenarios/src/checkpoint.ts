@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { writeDirectoryAtomic } from './atomic-write.js';
+import { writeDirectoryAtomic } from '@apb/core';
 import { saveModel } from '@apb/layers';
 import { readWeightsInto } from './model-files.js';
 import { optimizerState, restoreOptimizerState } from './internal/optimizer-state.js';

@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import type { RunRecord } from './run-record.js';
 
 /** The paper's cost claim, measured: APB clean-only training against FGSM adversarial training. */

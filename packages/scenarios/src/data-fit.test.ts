@@ -1,4 +1,5 @@
-import { initBackend, isApbError } from '@apb/backend';
+import { initBackend } from '@apb/backend';
+import { isApbError } from '@apb/core';
 import { lenet } from '@apb/layers';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

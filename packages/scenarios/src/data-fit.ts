@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** What {@link checkDataFitsModel} needs to know of a data set split. */

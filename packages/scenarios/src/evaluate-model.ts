@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { createAttack, evaluateRobustness, type Attack, type RobustnessProgress } from '@apb/attacks';
 import { toFloat32 } from '@apb/datasets';
 import type * as tfl from '@tensorflow/tfjs-layers';

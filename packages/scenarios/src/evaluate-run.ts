@@ -1,6 +1,6 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { evaluateModel } from './evaluate-model.js';
 import { prepareBackend } from './internal/backend-setup.js';
 import { buildLenet } from './internal/model-factory.js';
@@ -10,7 +10,8 @@ import { ensureWritableDirectory } from './output-location.js';
 import { acquireRunLease } from './run-lease.js';
 import { readRunRecord, tryReadRunRecord, writeRunRecord } from './run-record-io.js';
 import type { RunRecord } from './run-record.js';
-import { ensureSourceModel } from './sources.js';
+import { ensureSourceTrained } from './source-training.js';
+import { readSourceModel, sourceDirectoryFor } from './sources.js';
 import { evaluationPlanSchema, type EvaluationPlan } from './train-config.js';
 
 /** Options of {@link evaluateRun}. */
@@ -21,6 +22,11 @@ export interface EvaluateRunOptions {
   outDir: string;
   evaluation: Partial<EvaluationPlan>;
   signal?: AbortSignal;
+  /**
+   * Folder of the transfer attack's source model (trained there first when missing). Left out:
+   * the one beside the trained run, `sourceDirectoryFor(config, 'transfer', fromDir)`.
+   */
+  transferSource?: string;
 }
 
 /**
@@ -61,7 +67,10 @@ async function evaluateLeasedRun(options: EvaluateRunOptions): Promise<RunRecord
   try {
     await readWeightsInto(model, join(options.fromDir, 'model'));
     if (config.evaluation.attacks.includes('transfer')) {
-      transfer = await ensureSourceModel(config, 'transfer', options.fromDir, { signal: options.signal });
+      const directory = resolve(options.transferSource ?? sourceDirectoryFor(config, 'transfer', options.fromDir));
+      if (await ensureSourceTrained(config, 'transfer', directory, { signal: options.signal })) {
+        transfer = await readSourceModel(config, 'transfer', directory);
+      }
     }
     const evaluated = transfer || !config.evaluation.attacks.includes('transfer')
       ? await evaluateModel(model, test, config.evaluation, { transferSource: transfer, seed: config.seed, signal: options.signal })

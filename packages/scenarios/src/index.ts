@@ -38,7 +38,8 @@ export {
   type LeaseHolder,
   type RunLease,
 } from './run-lease.js';
-export { sourceConfigFor, sourceDirectoryFor, type SourceKind } from './sources.js';
+export { readSourceModel, sourceConfigFor, sourceDirectoryFor, sourceFolderName, type SourceKind } from './sources.js';
+export { ensureSourceTrained, type EnsureSourceOptions } from './source-training.js';
 export {
   FIGURE_3A_EPS,
   FIGURE_3B_MEMORIES,

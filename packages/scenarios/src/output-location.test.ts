@@ -1,4 +1,4 @@
-import { isApbError } from '@apb/backend';
+import { isApbError } from '@apb/core';
 import { mkdtemp, rm, stat, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

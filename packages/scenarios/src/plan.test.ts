@@ -79,6 +79,12 @@ describe('planReproduction', () => {
     const precomputedRuns = specs.filter((spec) => spec.config.adversarialSource === 'precomputed' && spec.config.scenario !== 'clean');
     expect(precomputedRuns).toHaveLength(8);
     expect(precomputedRuns.every((spec) => spec.dependsOn.some((id) => id.includes('clean-classical-s1-')))).toBe(true);
+    // Each run names the source specs it trains or evaluates with, so trainRun gets their folders.
+    const run = specs.find((spec) => spec.id === 'mnist-adversarial-precomputed-apb-naive-s1')!;
+    expect(run.sources).toEqual({ precomputed: 'sources/mnist-clean-classical-s1-e1-n1000', transfer: 'sources/mnist-clean-classical-s1001-e1-n1000' });
+    expect(new Set(run.dependsOn)).toEqual(new Set(Object.values(run.sources!)));
+    const sources = specs.filter((spec) => spec.roles.some((role) => role.endsWith('-source')));
+    expect(sources.every((spec) => spec.sources === undefined && spec.id.startsWith('sources/'))).toBe(true);
   });
 
   it('rejects an unknown preset or figure by name', () => {

@@ -1,6 +1,5 @@
-import { ApbError } from '@apb/backend';
-import { basename } from 'node:path';
-import { sourceConfigFor, sourceDirectoryFor } from './sources.js';
+import { ApbError } from '@apb/core';
+import { sourceConfigFor, sourceFolderName, type SourceKind } from './sources.js';
 import { evaluationPlanSchema, resolveTrainConfig, runIdFor, type EvaluationPlan, type TrainConfig, type TrainConfigInput } from './train-config.js';
 
 /** Which part of the paper a reproduction covers. */
@@ -26,6 +25,8 @@ export interface RunSpec {
   from?: string;
   /** Ids that must be complete before this one starts. */
   dependsOn: string[];
+  /** The ids of the source specs whose models this run uses (their folders under the reproduction's `outDir`). */
+  sources?: Partial<Record<SourceKind, string>>;
   /** What the run is for: `figure-2`, `figure-3a`, `figure-3b`, `baseline`, `transfer-source`, `precomputed-source`. */
   roles: string[];
 }
@@ -107,14 +108,16 @@ export function planReproduction(options: PlanOptions): RunSpec[] {
     return spec.id;
   };
   const addTrain = (config: TrainConfig, role: string) => {
-    const dependsOn: string[] = [];
-    if (config.evaluation.attacks.includes('transfer')) dependsOn.push(addSource(config, 'transfer'));
-    if (config.scenario !== 'clean' && config.adversarialSource === 'precomputed') dependsOn.push(addSource(config, 'precomputed'));
-    return add({ id: runIdFor(config), kind: 'train', config, dependsOn, roles: [role] });
+    const sources: Partial<Record<SourceKind, string>> = {};
+    if (config.evaluation.attacks.includes('transfer')) sources.transfer = addSource(config, 'transfer');
+    if (config.scenario !== 'clean' && config.adversarialSource === 'precomputed') sources.precomputed = addSource(config, 'precomputed');
+    const dependsOn = [sources.transfer, sources.precomputed].filter((id) => id !== undefined);
+    return add({ id: runIdFor(config), kind: 'train', config, dependsOn, ...(dependsOn.length > 0 ? { sources } : {}), roles: [role] });
   };
-  const addSource = (config: TrainConfig, kind: 'transfer' | 'precomputed') =>
+  // The planner schedules the source models: they are specs of their own, trained before the runs using them.
+  const addSource = (config: TrainConfig, kind: SourceKind) =>
     add({
-      id: `sources/${basename(sourceDirectoryFor(config, kind, 'run'))}`,
+      id: `sources/${sourceFolderName(config, kind)}`,
       kind: 'train',
       config: sourceConfigFor(config, kind),
       dependsOn: [],

@@ -1,4 +1,4 @@
-import { isApbError } from '@apb/backend';
+import { isApbError } from '@apb/core';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';

@@ -1,6 +1,6 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@apb/core';
 import { validateRunRecord, type RunRecord } from './run-record.js';
 
 /** Validates and writes `run.json` atomically (temp file + rename). */

@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { z } from 'zod';
 import { recordedTrainConfigSchema, type TrainConfig } from './train-config.js';
 

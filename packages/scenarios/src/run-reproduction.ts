@@ -1,10 +1,10 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@apb/core';
 import { executeSpec } from './execute-spec.js';
 import { planReproduction, type Figure, type Preset, type RunSpec } from './plan.js';
 import { isRunHeldError, RUN_HELD } from './run-lease.js';

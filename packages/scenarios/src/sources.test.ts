@@ -8,7 +8,7 @@ import { readRunRecord } from './run-record-io.js';
 import { sourceDirectoryFor } from './sources.js';
 import { writeSyntheticDataset } from './testing-internal/synthetic-data.js';
 import { resolveTrainConfig, type TrainConfigInput } from './train-config.js';
-import { trainRun } from './train-run.js';
+import { trainRun, type TrainProgress } from './train-run.js';
 
 let root: string;
 let datasetDir: string;
@@ -39,7 +39,8 @@ describe('source models', () => {
   it('trains the precomputed and transfer sources once beside the runs and reuses them for sibling runs', async () => {
     const runs = join(root, 'runs');
     const initial = tf.memory().numTensors;
-    const first = await trainRun(config({ scenario: 'adversarial' }), { outDir: join(runs, 'a') });
+    const events: TrainProgress[] = [];
+    const first = await trainRun(config({ scenario: 'adversarial' }), { outDir: join(runs, 'a'), onProgress: (event) => events.push(event) });
     expect(tf.memory().numTensors).toBe(initial);
     const precomputedDir = sourceDirectoryFor(resolveTrainConfig(config({ scenario: 'adversarial' })), 'precomputed', join(runs, 'a'));
     const transferDir = sourceDirectoryFor(resolveTrainConfig(config({ scenario: 'adversarial' })), 'transfer', join(runs, 'a'));
@@ -48,6 +49,11 @@ describe('source models', () => {
     );
     const precomputed = await readRunRecord(join(precomputedDir, 'run.json'));
     const transfer = await readRunRecord(join(transferDir, 'run.json'));
+    // The run says where the source models go, since they land outside its own folder.
+    expect(events.filter((event) => event.type === 'source')).toEqual([
+      { type: 'source', kind: 'precomputed', directory: precomputedDir, status: 'training' },
+      { type: 'source', kind: 'transfer', directory: transferDir, status: 'training' },
+    ]);
     expect(precomputed.config).toMatchObject({ model: 'lenet', scenario: 'clean', seed: 2 });
     expect(transfer.config).toMatchObject({ model: 'lenet', scenario: 'clean', seed: 1002 });
     expect(first.evaluation!.attacks.map((attack) => attack.attack)).toEqual(['transfer']);
@@ -61,5 +67,26 @@ describe('source models', () => {
     expect(second.status).toBe('complete');
     expect((await stat(join(precomputedDir, 'run.json'))).mtimeMs).toBe(modified);
     expect(await readdir(join(runs, 'sources'))).toHaveLength(2);
+  });
+
+  it('uses the source folders it is given, training a source there only when it is missing', async () => {
+    const runs = join(root, 'given');
+    const transferDir = join(root, 'elsewhere', 'transfer');
+    const events: TrainProgress[] = [];
+    const record = await trainRun(config({ scenario: 'clean', adversarialSource: 'online' }), {
+      outDir: join(runs, 'a'),
+      transferSource: transferDir,
+      onProgress: (event) => events.push(event),
+    });
+    expect(record.status).toBe('complete');
+    expect((await readRunRecord(join(transferDir, 'run.json'))).config).toMatchObject({ model: 'lenet', seed: 1002 });
+    await expect(stat(join(runs, 'sources'))).rejects.toThrow();
+    const again = await trainRun(config({ scenario: 'clean', adversarialSource: 'online', seed: 3, evaluation: { attacks: ['transfer'], eps: [0.2], pgdSteps: 2, pgdLimit: 20, diagnostics: false, transferSeed: 1002 } }), {
+      outDir: join(runs, 'b'),
+      transferSource: transferDir,
+      onProgress: (event) => events.push(event),
+    });
+    expect(again.status).toBe('complete');
+    expect(events.filter((event) => event.type === 'source').map((event) => event.type === 'source' && event.status)).toEqual(['training', 'found']);
   });
 });

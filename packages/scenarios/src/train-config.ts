@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/backend';
+import { ApbError } from '@apb/core';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 

@@ -1,4 +1,5 @@
-import { initBackend, isApbError } from '@apb/backend';
+import { initBackend } from '@apb/backend';
+import { isApbError } from '@apb/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

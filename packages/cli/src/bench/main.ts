@@ -1,7 +1,7 @@
 // `pnpm bench`: parses its few flags and calls runBench, the seam `apb bench` also uses.
 import { parseArgs } from 'node:util';
 
-import { isApbError } from '@apb/backend';
+import { isApbError } from '@apb/core';
 
 import { runBench } from './run-bench.js';
 

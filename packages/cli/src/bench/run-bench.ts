@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { ApbError, listBackends, tfjsVersions } from '@apb/backend';
-import { writeFileAtomicSync } from '@apb/core';
+import { listBackends, tfjsVersions } from '@apb/backend';
+import { ApbError, writeFileAtomicSync } from '@apb/core';
 import { version_layers } from '@tensorflow/tfjs-layers';
 
 import { machineInfo, type MachineInfo } from './machine.js';

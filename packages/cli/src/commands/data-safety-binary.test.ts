@@ -131,7 +131,7 @@ describe('apb train', () => {
 });
 
 describe('apb eval', () => {
-  const evalArgs = (extra: string[]) => ['eval', '--model', run, '--data-dir', bands, '--backend', 'wasm', '--attacks', 'fgsm', '--no-diagnostics', ...extra];
+  const evalArgs = (extra: string[]) => ['eval', '--model', run, '--data-dir', bands, '--backend', 'wasm', '--eval-attacks', 'fgsm', '--eval-diagnostics', 'false', ...extra];
 
   it('never writes over run.json, even with --force', async () => {
     const before = await readFile(runJson, 'utf8');
@@ -166,7 +166,7 @@ describe('apb eval', () => {
 
   it("uses apb train's evaluation defaults: the same PGD and subsets give the run's own numbers", async () => {
     const record = JSON.parse(await readFile(runJson, 'utf8')) as { config: { evaluation: Record<string, unknown> }; evaluation: { attacks: { attack: string; eps: number; accuracy: number; n: number }[] } };
-    const result = await runBin(['eval', '--model', run, '--data-dir', bands, '--backend', 'wasm', '--attacks', 'fgsm,pgd', '--no-diagnostics', '--out', join(dir, 'same.json'), '--json'], { timeoutMs: 120_000 });
+    const result = await runBin(['eval', '--model', run, '--data-dir', bands, '--backend', 'wasm', '--eval-attacks', 'fgsm,pgd', '--eval-diagnostics', 'false', '--out', join(dir, 'same.json'), '--json'], { timeoutMs: 120_000 });
     expect(result.code, result.stderr).toBe(0);
     const evaluated = JSON.parse(result.stdout) as { plan: Record<string, unknown>; evaluation: { attacks: { attack: string; eps: number; accuracy: number; n: number }[] } };
     for (const key of ['eps', 'pgdSteps', 'pgdRestarts', 'pgdLimit', 'squareQueries', 'squareLimit', 'diagnosticsLimit']) expect(evaluated.plan[key], key).toEqual(record.config.evaluation[key]);
@@ -178,7 +178,7 @@ describe('apb eval', () => {
   }, 180_000);
 
   it('keeps its result beside run.json, refuses to redo it without --force, and apb report shows it', async () => {
-    const first = await runBin(evalArgs(['--eps', '0.2']), { timeoutMs: 120_000 });
+    const first = await runBin(evalArgs(['--eval-eps', '0.2']), { timeoutMs: 120_000 });
     expect(first.code, first.stderr).toBe(0);
     const kept = (await readdir(run)).filter((name) => /^eval-bands-[0-9a-f]{8}\.json$/.test(name));
     expect(kept).toHaveLength(1);
@@ -189,7 +189,7 @@ describe('apb eval', () => {
     expect(saved.model).toBe('.');
     expect(text).not.toContain(dir);
 
-    const again = await runBin(evalArgs(['--eps', '0.2']), { timeoutMs: 60_000 });
+    const again = await runBin(evalArgs(['--eval-eps', '0.2']), { timeoutMs: 60_000 });
     expect(oneError(again)).toBe(`apb: the evaluation record ${join(run, kept[0]!)} already exists.`);
 
     const report = await runBin(['report', join(dir, 'runs')], { timeoutMs: 60_000 });

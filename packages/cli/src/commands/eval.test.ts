@@ -41,7 +41,7 @@ function firstLine(error: unknown): string {
 
 describe('runEval', () => {
   it('evaluates a run folder on any folder of IDX test files and matches a direct prediction', async () => {
-    const result = await runEval({ model: join(dir, 'run'), dataDir: join(dir, 'digits'), attacks: 'fgsm,noise', eps: '0.1,0.3', diagnosticsSubset: 4, backend: 'cpu', out: join(dir, 'eval.json') });
+    const result = await runEval({ model: join(dir, 'run'), dataDir: join(dir, 'digits'), evalAttacks: 'fgsm,noise', evalEps: '0.1,0.3', evalDiagnosticsLimit: 4, backend: 'cpu', out: join(dir, 'eval.json') });
     expect(result.dataset).toBe('digits');
     expect(result.evaluation.n).toBe(COUNT);
     // Reference: the same model's predictions on the same images, computed here.
@@ -61,10 +61,22 @@ describe('runEval', () => {
   });
 
   it('leaves no tensors behind', async () => {
-    await runEval({ model: join(dir, 'run'), dataDir: join(dir, 'digits'), attacks: 'fgsm', testLimit: 10, diagnostics: false, backend: 'cpu' });
+    await runEval({ model: join(dir, 'run'), dataDir: join(dir, 'digits'), evalAttacks: 'fgsm', testLimit: 10, evalDiagnostics: false, backend: 'cpu' });
     const before = tf.memory().numTensors;
-    await runEval({ model: join(dir, 'run'), dataDir: join(dir, 'digits'), attacks: 'fgsm', testLimit: 10, diagnostics: false, backend: 'cpu' });
+    await runEval({ model: join(dir, 'run'), dataDir: join(dir, 'digits'), evalAttacks: 'fgsm', testLimit: 10, evalDiagnostics: false, backend: 'cpu' });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('still takes the old flag names, with one deprecation line each naming the new flag', async () => {
+    const lines: string[] = [];
+    const output = { log: () => undefined, info: (line: string) => lines.push(line), interactive: false };
+    const result = await runEval({ model: join(dir, 'run'), dataDir: join(dir, 'digits'), attacks: 'fgsm', pgdSteps: '3', testLimit: 10, diagnostics: false, backend: 'cpu' }, output);
+    expect(result.plan).toMatchObject({ attacks: ['fgsm'], pgdSteps: 3, diagnostics: false });
+    expect(lines.filter((line) => line.includes('deprecated'))).toEqual([
+      'apb eval: --attacks is deprecated; use --eval-attacks (the name apb train uses).',
+      'apb eval: --pgd-steps is deprecated; use --eval-pgd-steps (the name apb train uses).',
+      'apb eval: --no-diagnostics is deprecated; use --eval-diagnostics false (the name apb train uses).',
+    ]);
   });
 
   it('says in one line when the model folder has no model', async () => {

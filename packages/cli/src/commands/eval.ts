@@ -1,6 +1,6 @@
 import type { RobustnessEvaluation } from '@apb/attacks';
 import type { EvaluationPlan } from '@apb/scenarios';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { access } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -10,19 +10,29 @@ import { EVAL_RECORD_KIND, evalFileName, type EvalRecord } from '../eval-record.
 import { checkOutputFile } from '../output-file.js';
 import { colors, percent, processOutput, silentOutput, type Output } from '../output.js';
 import { createProgress, type Progress } from '../progress.js';
-import { BACKENDS } from '../train-flags.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { BACKENDS, evaluationFlagOptions, evaluationFlags, evaluationOptionKey, flagOption, trainFlags } from '../train-flags.js';
+import { flagNameOf } from '../flag-names.js';
+import { writeFileAtomic } from '@apb/core';
 
-const EVAL_ATTACKS = ['fgsm', 'pgd', 'square', 'noise', 'transfer'] as const;
-const count = z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1');
 
-function list<Item extends z.ZodType>(item: Item) {
-  // Strings from the command line are split at commas; arrays (from runX callers) pass through.
-  return z.preprocess(
-    (value) => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter((part) => part !== '') : value),
-    z.array(item).min(1, 'needs at least one value (comma-separated)'),
-  );
-}
+/** The evaluation budgets `apb eval` takes, as `--eval-*` flags: the rows of `apb train`'s table. */
+const EVAL_PLAN_KEYS = ['attacks', 'eps', 'pgdSteps', 'pgdRestarts', 'pgdLimit', 'squareQueries', 'squareLimit', 'diagnostics', 'diagnosticsLimit'] as const;
+
+/** Flags `apb eval` had before it shared `apb train`'s names: old option key -> new one. */
+export const DEPRECATED_EVAL_FLAGS = {
+  attacks: 'evalAttacks',
+  eps: 'evalEps',
+  pgdSteps: 'evalPgdSteps',
+  pgdRestarts: 'evalPgdRestarts',
+  pgdLimit: 'evalPgdLimit',
+  squareQueries: 'evalSquareQueries',
+  squareLimit: 'evalSquareLimit',
+  diagnosticsSubset: 'evalDiagnosticsLimit',
+} as const;
+
+const planFlags = Object.fromEntries(EVAL_PLAN_KEYS.map((key) => [evaluationOptionKey(key), evaluationFlags[key].schema.optional()])) as {
+  [K in (typeof EVAL_PLAN_KEYS)[number] as `eval${Capitalize<K>}`]: z.ZodOptional<(typeof evaluationFlags)[K]['schema']>;
+};
 
 /** Options of `apb eval`. Budgets left out take the defaults of `apb train`'s evaluation plan. */
 export const evalOptionsSchema = z
@@ -30,34 +40,52 @@ export const evalOptionsSchema = z
     model: z.string({ error: 'is required: the --out folder of apb train (or a folder with model.json)' }).min(1, 'must name a folder'),
     dataset: z.string().min(1, 'must name a dataset').optional(),
     dataDir: z.string().min(1, 'must not be empty').optional(),
-    attacks: list(z.enum(EVAL_ATTACKS)).optional(),
-    eps: list(z.coerce.number({ error: 'must be a number' }).finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1')).optional(),
+    ...planFlags,
     transferFrom: z.string().min(1, 'must name a folder').optional(),
-    testLimit: count.optional(),
-    pgdSteps: count.optional(),
-    pgdRestarts: count.optional(),
-    pgdLimit: count.optional(),
-    squareQueries: count.optional(),
-    squareLimit: count.optional(),
-    seed: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(0, 'must be at least 0').optional(),
-    diagnostics: z.boolean().optional(),
-    diagnosticsSubset: count.optional(),
+    testLimit: trainFlags.testLimit.schema.optional(),
+    seed: trainFlags.seed.schema.optional(),
     backend: z.enum(BACKENDS).default('auto'),
     out: z.string().min(1, 'must name a file').optional(),
     force: z.boolean().default(false),
     json: z.boolean().default(false),
   })
-  .refine((o) => o.attacks === undefined || !o.attacks.includes('transfer') || o.transferFrom !== undefined, {
+  .refine((o) => o.evalAttacks === undefined || !o.evalAttacks.includes('transfer') || o.transferFrom !== undefined, {
     path: ['transferFrom'],
-    message: 'is required with --attacks transfer: the folder of the source model the adversarials are crafted on',
+    message: 'is required with --eval-attacks transfer: the folder of the source model the adversarials are crafted on',
   })
   .refine((o) => o.dataset !== undefined || o.dataDir !== undefined, {
     path: ['dataset'],
     message: 'is required (mnist or fashion-mnist) unless --data-dir holds t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz)',
   });
 
+/**
+ * Options given under their old names (`--pgd-steps`, `--no-diagnostics`, ...) moved to the new
+ * ones, with one line on `output` per old name; given both ways, the new name wins.
+ */
+export function withCurrentEvalFlags(options: Record<string, unknown>, output: Output): Record<string, unknown> {
+  const moved: Record<string, unknown> = { ...options };
+  for (const [old, current] of Object.entries(DEPRECATED_EVAL_FLAGS)) {
+    if (!(old in moved)) continue;
+    const value = moved[old];
+    delete moved[old];
+    if (value === undefined) continue;
+    output.info(`apb eval: ${flagNameOf(old)} is deprecated; use ${flagNameOf(current)} (the name apb train uses).`);
+    if (moved[current] === undefined) moved[current] = value;
+  }
+  // commander sets diagnostics: true for a --no-diagnostics that was not given.
+  if ('diagnostics' in moved) {
+    const value = moved.diagnostics;
+    delete moved.diagnostics;
+    if (value === false) {
+      output.info('apb eval: --no-diagnostics is deprecated; use --eval-diagnostics false (the name apb train uses).');
+      if (moved.evalDiagnostics === undefined) moved.evalDiagnostics = false;
+    }
+  }
+  return moved;
+}
+
 /** Options of {@link runEval}. */
-export type EvalOptions = z.input<typeof evalOptionsSchema>;
+export type EvalOptions = z.input<typeof evalOptionsSchema> & Partial<Record<keyof typeof DEPRECATED_EVAL_FLAGS | 'diagnostics', unknown>>;
 
 /** What `apb eval` measured, and on what. */
 export interface EvalResult {
@@ -108,14 +136,14 @@ async function runFolderOf(modelDir: string): Promise<string | undefined> {
  * one is refused unless `force`. Data the model does not fit (image size, classes) is refused.
  */
 export async function runEval(options: EvalOptions, output: Output = silentOutput): Promise<EvalResult> {
-  const parsed = evalOptionsSchema.parse(options);
+  const parsed = evalOptionsSchema.parse(withCurrentEvalFlags(options, output));
   const scenarios = await import('@apb/scenarios');
   const run = await runFolderOf(parsed.model).catch(() => undefined);
   const recorded = run === undefined ? undefined : await scenarios.tryReadRunRecord(join(run, 'run.json'));
   const defaults = scenarios.evaluationPlanSchema.parse({});
   // Transfer needs a source model, which apb train trains itself; here only --transfer-from gives one.
-  const attacks = parsed.attacks ?? defaults.attacks.filter((attack) => attack !== 'transfer' || parsed.transferFrom !== undefined);
-  const given = { eps: parsed.eps, pgdSteps: parsed.pgdSteps, pgdRestarts: parsed.pgdRestarts, pgdLimit: parsed.pgdLimit, squareQueries: parsed.squareQueries, squareLimit: parsed.squareLimit, diagnostics: parsed.diagnostics, diagnosticsLimit: parsed.diagnosticsSubset };
+  const attacks = parsed.evalAttacks ?? defaults.attacks.filter((attack) => attack !== 'transfer' || parsed.transferFrom !== undefined);
+  const given = Object.fromEntries(EVAL_PLAN_KEYS.map((key) => [key, parsed[evaluationOptionKey(key) as keyof typeof planFlags]]));
   const plan = scenarios.evaluationPlanSchema.parse({ ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)), attacks, limit: null });
   // A run's own seed by default, so evaluating its model again reproduces its record's subsets.
   const seed = parsed.seed ?? recorded?.seed ?? scenarios.resolveTrainConfig({}).seed;
@@ -208,36 +236,37 @@ export async function runEval(options: EvalOptions, output: Output = silentOutpu
   }
 }
 
+function withDescription(option: Option, extra: string): Option {
+  option.description = option.description.replace(/( \(default: [^)]*\))?$/, (defaultText) => `${extra}${defaultText}`);
+  return option;
+}
+
 /** `apb eval`. */
 export function evalCommand(): Command {
-  return new Command('eval')
+  const command = new Command('eval')
     .description('evaluate a saved model: clean accuracy, attacks at each eps, worst case, gradient-masking diagnostics')
     .option('--model <dir>', 'the --out folder of apb train (or a folder holding model.json)')
     .option('--dataset <name>', 'mnist | fashion-mnist (or a name for the --data-dir folder)')
     .option('--data-dir <dir>', 'datasets root, or any folder holding t10k-images-idx3-ubyte(.gz) and t10k-labels-idx1-ubyte(.gz)')
-    .option('--attacks <list>', `comma-separated: ${EVAL_ATTACKS.join(',')} (default: apb train's, transfer only with --transfer-from)`)
-    .option('--eps <list>', "comma-separated l-inf budgets in (0, 1] (default: apb train's)")
     .option('--transfer-from <dir>', 'source model of the transfer attack (required with transfer)')
-    .option('--test-limit <n>', 'evaluate on n test images (stratified; default all)')
-    .option('--pgd-steps <n>', "PGD steps (default: apb train's evaluation)")
-    .option('--pgd-restarts <n>', "PGD restarts (default: apb train's evaluation)")
-    .option('--pgd-limit <n>', "images of the fixed seeded PGD and transfer subset (default: apb train's evaluation)")
-    .option('--square-queries <n>', "Square attack queries (default: apb train's evaluation)")
-    .option('--square-limit <n>', "images of the fixed seeded Square subset (default: apb train's evaluation)")
-    .option('--seed <s>', "seed of attacks and subsets (default: the run's seed, else apb train's)")
-    .option('--no-diagnostics', 'skip the gradient-masking diagnostics (extra PGD and noise runs)')
-    .option('--diagnostics-subset <n>', "images of the fixed seeded subset the diagnostics use (default: apb train's evaluation)")
-    .option('--backend <name>', BACKENDS.join(' | '))
-    .option('--out <file>', 'write the result as JSON here (default: eval-<dataset>-<digest>.json beside the run\'s run.json, read by apb report)')
+    .addOption(flagOption('testLimit', trainFlags.testLimit))
+    .addOption(flagOption('seed', { ...trainFlags.seed, description: "seed of attacks and subsets", default: "the run's seed, else 1" }))
+    .addOption(flagOption('backend', trainFlags.backend))
+    .option('--out <file>', 'a file (not a folder, unlike apb train --out) for the result JSON (default: eval-<dataset>-<digest>.json beside the run\'s run.json, where apb report reads it)')
     .option('--force', 'replace the result file if it exists')
-    .option('--json', 'print the result as JSON')
+    .option('--json', 'print the result as JSON');
+  // apb train's --eval-* rows; with transfer only when --transfer-from names the source model.
+  for (const option of evaluationFlagOptions(EVAL_PLAN_KEYS)) command.addOption(option.long === '--eval-attacks' ? withDescription(option, ' (transfer only with --transfer-from, else left out of the default)') : option);
+  for (const old of Object.keys(DEPRECATED_EVAL_FLAGS)) command.addOption(new Option(`${flagNameOf(old)} <value>`).hideHelp());
+  command.addOption(new Option('--no-diagnostics').hideHelp());
+  return command
     .addHelpText(
       'after',
       `
 Examples:
   $ apb eval --model runs/mnist-apb --dataset mnist
-  $ apb eval --model runs/mnist-apb --dataset mnist --attacks fgsm,pgd,square --eps 0.1,0.2,0.3 --out eval.json
-  $ apb eval --model runs/mnist-apb --dataset mnist --attacks transfer --transfer-from runs/mnist-classical
+  $ apb eval --model runs/mnist-apb --dataset mnist --eval-attacks fgsm,pgd,square --eval-eps 0.1,0.2,0.3 --out eval.json
+  $ apb eval --model runs/mnist-apb --dataset mnist --eval-attacks transfer --transfer-from runs/mnist-classical
   $ apb eval --model runs/mnist-apb --data-dir ./my-digits --test-limit 500 --json
   $ apb eval --model runs/mnist-apb --dataset mnist --force    # evaluate again, replacing the kept result`,
     )

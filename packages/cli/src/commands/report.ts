@@ -11,7 +11,7 @@ import { loadPaperResults } from '../report/paper-results.js';
 import { renderHtml } from '../report/render-html.js';
 import { renderMarkdown } from '../report/render-markdown.js';
 import { buildReportData, type ReportData, type ReproductionInfo } from '../report/report-data.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { writeFileAtomic } from '@apb/core';
 
 /** Options of `apb report`. */
 export const reportOptionsSchema = z.strictObject({

@@ -5,7 +5,7 @@ import { z } from 'zod';
 
 import { colors, processOutput, silentOutput, type Output } from '../output.js';
 import { BACKENDS, listOf } from '../train-flags.js';
-import { writeFileAtomic } from '../write-atomic.js';
+import { writeFileAtomic } from '@apb/core';
 import { runReport, type ReportResult } from './report.js';
 import { trainProgressBar } from './train.js';
 

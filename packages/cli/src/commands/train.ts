@@ -32,6 +32,17 @@ export function trainProgressBar(output: Output, label: string): { onProgress: (
   return {
     onProgress: (event) => {
       const prefix = event.source === undefined ? label : `${label} (${event.source} source)`;
+      if (event.type === 'source') {
+        // Said even with a progress bar: the source model lands outside --out, and is reused by sibling runs.
+        bar?.stop();
+        barKey = '';
+        output.info(
+          event.status === 'found'
+            ? `${prefix}: using the ${event.kind}-source model in ${event.directory}`
+            : `${prefix}: training the ${event.kind}-source model (a classical LeNet on clean data) in ${event.directory}`,
+        );
+        return;
+      }
       if (event.type === 'phase') {
         if (!output.interactive) output.info(`${prefix}: ${event.phase}${event.detail === undefined ? '' : ` ${event.detail}`}`);
         return;
@@ -100,7 +111,7 @@ export function trainCommand(): Command {
   const command = new Command('train').description('train one LeNet (classical or APB) in one scenario, evaluate it and write run.json');
   for (const option of trainFlagOptions()) command.addOption(option);
   return command
-    .addOption(new Option('--out <dir>', 'folder for run.json, model/ (tfjs) and model-folded/ (plain tfjs layers)'))
+    .addOption(new Option('--out <dir>', "the run's folder (not a file, unlike apb eval --out): run.json, checkpoints/, model/ (tfjs) and model-folded/ (plain tfjs layers); source models go to --sources-dir"))
     .option('--resume', 'continue from the last checkpoint in --out (a finished run is left as is)')
     .option('--json', 'print run.json to stdout')
     .addHelpText(

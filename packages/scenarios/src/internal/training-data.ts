@@ -1,7 +1,7 @@
 // The training data: @apb/datasets splits, batched by index.
 import { loadDataset, type Dataset } from '@apb/datasets';
 import * as tf from '@tensorflow/tfjs-core';
-import { mulberry32, shuffledIndices } from './random.js';
+import { mulberry32, shuffledIndices } from '@apb/core';
 
 /** The part of `@apb/datasets`' `Dataset` the loop reads. */
 export type SplitData = Pick<Dataset, 'name' | 'split' | 'count' | 'rows' | 'cols' | 'images' | 'labels'> & Partial<Pick<Dataset, 'classNames' | 'files'>>;
