@@ -36,7 +36,7 @@ describe('the train flag table', () => {
   });
 
   const badValues: Record<string, string> = {
-    dataset: 'CIFAR 10', datasetDir: '', model: 'resnet', apb: 'bimodal', memories: '-3', apbEps: '0', apbDirection: 'sideways', apbMode: 'sometimes', apbClip: 'abc', apbMemoryStep: 'huge',
+    dataset: 'CIFAR 10', datasetDir: '', model: 'Res Net', apb: 'bimodal', memories: '-3', apbEps: '0', apbDirection: 'sideways', apbMode: 'sometimes', apbClip: 'abc', apbMemoryStep: 'huge',
     scenario: 'dirty', adversarialSource: 'cloud', method: 'trades', attackEps: '1.5', pgdSteps: '2.5', epochs: '0', batchSize: 'many', lr: '-0.1',
     seed: '-1', trainLimit: '0', testLimit: 'x', dataDir: '', backend: 'webgpu', preset: 'huge', sourcesDir: '',
   };

@@ -47,8 +47,8 @@ export function listOf<Item extends z.ZodType>(item: Item) {
 export const trainFlags = {
   dataset: { placeholder: 'name', description: 'dataset: mnist | fashion-mnist (or the name of a --dataset-dir data set)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase name such as mnist or fashion-mnist'), default: 'mnist' },
   datasetDir: { placeholder: 'dir', description: 'folder of IDX files (train-images-idx3-ubyte(.gz), ...) of a data set of your own', schema: z.string().min(1, 'must not be empty') },
-  model: { placeholder: 'name', description: 'model: lenet (classical) | lenet-apb', schema: z.enum(['lenet', 'lenet-apb']), default: 'lenet' },
-  apb: { placeholder: 'variant', description: 'APB variant of lenet-apb: naive | multimodal (default: naive for lenet-apb, none for lenet)', schema: z.enum(['naive', 'multimodal']) },
+  model: { placeholder: 'name', description: 'architecture: lenet, or a model added with registerModel (lenet-apb: deprecated spelling of --model lenet --apb naive)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase model name such as lenet'), default: 'lenet' },
+  apb: { placeholder: 'variant', description: 'APB kind replacing the biases of the fully connected layers: naive | multimodal (default: none, a classical model)', schema: z.enum(['naive', 'multimodal']) },
   memories: { placeholder: 'h', description: 'bias memories of the multimodal APB (naive: 0)', schema: whole.min(0, 'must be at least 0'), default: '0' },
   apbEps: { placeholder: 'e', description: 'APB step size', schema: positive, default: '0.01' },
   apbDirection: { placeholder: 'dir', description: 'APB update direction: ascent | descent', schema: z.enum(['ascent', 'descent']), default: 'ascent' },
