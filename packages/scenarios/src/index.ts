@@ -32,6 +32,17 @@ export {
   type ModelBuildOptions,
   type ModelDefinition,
 } from './model-registry.js';
+export {
+  BUILT_IN_ATTACKS,
+  evaluationAttackDefinition,
+  evaluationAttackFamily,
+  evaluationAttackNames,
+  registerEvaluationAttack,
+  unregisterEvaluationAttack,
+  type EvaluationAttackContext,
+  type EvaluationAttackDefinition,
+  type EvaluationBudgets,
+} from './evaluation-attacks.js';
 export { trainRun, type TrainProgress, type TrainRunOptions } from './train-run.js';
 export { attacksForPlan, evaluateModel, type EvaluateModelOptions } from './evaluate-model.js';
 export { evaluateRun, type EvaluateRunOptions } from './evaluate-run.js';

@@ -1,13 +1,18 @@
 import { ApbError } from '@apb/core';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
+import { BUILT_IN_ATTACKS, evaluationAttackDefinition, evaluationAttackNames } from './evaluation-attacks.js';
 import { LEGACY_APB_MODEL, modelArchitecture, modelDefinition, registeredModelNames } from './model-registry.js';
 
-/** Attacks the evaluation can run, by their `@apb/attacks` short names. */
-export const EVALUATION_ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'square', 'noise'] as const;
+/**
+ * The built-in evaluation attacks. The list an evaluation accepts is the registry's
+ * (`evaluationAttackNames()`, extended with `registerEvaluationAttack`); this stays for callers that
+ * want the built-in names as literals.
+ */
+export const EVALUATION_ATTACKS = BUILT_IN_ATTACKS;
 
-/** One attack of the evaluation plan. */
-export type EvaluationAttack = (typeof EVALUATION_ATTACKS)[number];
+/** One attack of the evaluation plan: a name of the evaluation-attack registry. */
+export type EvaluationAttack = string;
 
 /**
  * What the evaluation after training measures. Presets differ (a smoke run evaluates a few hundred
@@ -15,7 +20,7 @@ export type EvaluationAttack = (typeof EVALUATION_ATTACKS)[number];
  */
 const evaluationPlanShape = {
   /** Attacks to run besides clean accuracy; `[]` measures clean accuracy only. */
-  attacks: z.array(z.enum(EVALUATION_ATTACKS)).default(['fgsm', 'pgd', 'transfer', 'square']),
+  attacks: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lowercase attack name such as fgsm')).default(['fgsm', 'pgd', 'transfer', 'square']),
   /** l-inf budgets; the paper's FGSM budget is 0.3. */
   eps: z.array(z.number().gt(0).max(1)).min(1).default([0.3]),
   /** Test examples for clean accuracy, FGSM, transfer and noise (null: every test example). */
@@ -36,8 +41,17 @@ const evaluationPlanShape = {
   transferEpochs: z.int().positive().nullable().default(null),
 };
 
-/** The evaluation plan's schema (unknown keys are errors). */
-export const evaluationPlanSchema = z.strictObject(evaluationPlanShape);
+/**
+ * The evaluation plan's schema (unknown keys are errors, and so are attacks nobody registered; a
+ * recorded plan is read without that check, see {@link recordedTrainConfigSchema}).
+ */
+export const evaluationPlanSchema = z.strictObject(evaluationPlanShape).superRefine((plan, context) => {
+  plan.attacks.forEach((name, index) => {
+    if (evaluationAttackDefinition(name) === undefined) {
+      context.addIssue({ code: 'custom', path: ['attacks', index], message: `"${name}" is not a registered evaluation attack (${evaluationAttackNames().join(', ')})` });
+    }
+  });
+});
 
 /** Resolved evaluation plan. */
 export type EvaluationPlan = z.infer<typeof evaluationPlanSchema>;
