@@ -4,7 +4,7 @@ import { toFloat32 } from '@apb/datasets';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { evaluationAttackDefinition, evaluationAttackNames } from './evaluation-attacks.js';
 import type { SplitData } from './internal/training-data.js';
-import { subsetOf } from './internal/training-data.js';
+import { imagesToTensor, subsetOf } from './internal/training-data.js';
 import type { EvaluationRecord } from './run-record.js';
 import type { EvaluationPlan } from './train-config.js';
 
@@ -57,8 +57,11 @@ export async function evaluateModel(
     const limit = evaluationAttackDefinition(name)?.subsetLimit?.(plan) ?? null;
     if (limit !== null) subset[attacks[index]!.name] = Math.min(limit, data.count);
   });
+  // Flat floats are read as square grey images; other shapes go as one [n, rows, cols, channels] tensor.
+  const grey = (data.channels ?? 1) === 1 && data.rows === data.cols;
+  const images = grey ? toFloat32(data.images) : imagesToTensor(data.images, data.count, data.rows, data.cols, data.channels);
   try {
-    const evaluation = await evaluateRobustness(model, { images: toFloat32(data.images), labels: data.labels }, attacks, {
+    const evaluation = await evaluateRobustness(model, { images, labels: data.labels }, attacks, {
       epsilons: plan.eps,
       subset,
       seed: options.seed,
@@ -74,5 +77,7 @@ export async function evaluateModel(
   } catch (error) {
     if (error instanceof Aborted) return undefined;
     throw error;
+  } finally {
+    if (!(images instanceof Float32Array)) images.dispose();
   }
 }

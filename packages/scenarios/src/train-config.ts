@@ -1,4 +1,5 @@
 import { ApbError } from '@apb/core';
+import { datasetDescriptor, registeredDatasetNames } from '@apb/datasets';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import { BUILT_IN_ATTACKS, evaluationAttackDefinition, evaluationAttackNames } from './evaluation-attacks.js';
@@ -198,8 +199,9 @@ export function resolveTrainConfig(partial: TrainConfigInput = {}): TrainConfig 
   const fail = (option: string, message: string, suggestion: string): never => {
     throw new ApbError(`Invalid training option "${option}": ${message}.`, { code: 'BAD_CONFIG', suggestion });
   };
-  if (config.datasetDir === null && config.dataset !== 'mnist' && config.dataset !== 'fashion-mnist') {
-    fail('dataset', `"${config.dataset}" is not mnist or fashion-mnist`, 'Use --dataset mnist|fashion-mnist, or give a folder of IDX files as datasetDir.');
+  if (config.datasetDir === null && datasetDescriptor(config.dataset) === undefined) {
+    const names = registeredDatasetNames();
+    fail('dataset', `"${config.dataset}" is not ${names.length > 2 ? 'a registered data set' : names.join(' or ')}`, `Use --dataset ${names.join('|')}, or give a folder of IDX files as datasetDir.`);
   }
   const definition = modelDefinition(modelArchitecture(config.model));
   if (definition === undefined) {
