@@ -92,8 +92,8 @@ describe('the apb binary', () => {
     expect(result.stdout).toContain(join(reportDir, 'report.html'));
     expect(await readFile(join(reportDir, 'report.md'), 'utf8')).toContain('# APB reproduction report');
     const json = await runBin(['report', reportDir, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ charts: ['figure-2', 'figure-3a', 'figure-3b'] });
-  });
+    expect(JSON.parse(json.stdout)).toMatchObject({ charts: ['figure-2', 'figure-3a', 'figure-3b', 'figure-3b-seeds'] });
+  }, 60_000);
 });
 
 describe('apb train and apb eval on a folder of IDX files of your own', () => {
