@@ -40,7 +40,7 @@ describe('the apb binary', () => {
     [['train', '--epochs', 'abc', '--out', 'x'], /^apb: --epochs: must be a whole number|^apb: --epochs: .*number/],
     [['train', '--dataset', 'CIFAR', '--out', 'x'], /^apb: --dataset: must be a lowercase name/],
     [['train', '--dataset', 'cifar', '--out', 'x'], /^apb: Invalid training option --dataset: "cifar" is not/],
-    [['train', '--model', 'lenet', '--apb', 'naive', '--out', 'x'], /^apb: Invalid training option --apb: /],
+    [['train', '--model', 'resnet', '--out', 'x'], /^apb: Invalid training option --model: "resnet" is not a registered model/],
     [['train', '--epochs', '2'], /^apb: --out: is required/],
     [['eval', '--dataset', 'mnist'], /^apb: --model: is required/],
     [['eval', '--model', 'm', '--dataset', 'mnist', '--eval-attacks', 'fgsm,cw'], /^apb: --eval-attacks\.1: /],

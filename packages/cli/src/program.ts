@@ -42,7 +42,7 @@ export function createProgram(): Command {
       `
 Examples:
   $ apb reproduce --preset smoke --out runs/smoke      # minutes on a laptop, then runs/smoke/report.html
-  $ apb train --dataset mnist --model lenet-apb --epochs 5 --out runs/mnist-apb
+  $ apb train --dataset mnist --model lenet --apb naive --epochs 5 --out runs/mnist-apb
   $ apb eval --model runs/mnist-apb --dataset mnist --attacks fgsm,pgd --eps 0.1,0.3
   $ apb datasets verify
   $ apb serve runs/smoke                               # browse runs, attack models in the browser`,

@@ -1,5 +1,7 @@
 import type { BackendChoice } from '@apb/backend';
-import type { EvaluationAttack, EvaluationPlan, TrainConfig } from '@apb/scenarios';
+import type { EvaluationPlan, TrainConfig } from '@apb/scenarios';
+// The registry alone (no TensorFlow.js), so the flag table can name the attacks at start-up.
+import { evaluationAttackDefinition, evaluationAttackNames } from '@apb/scenarios/evaluation-attacks';
 import { Option } from 'commander';
 import { z } from 'zod';
 
@@ -23,8 +25,10 @@ const whole = z.coerce.number({ error: 'must be a number' }).int('must be a whol
 const count = whole.positive('must be at least 1');
 const positive = z.coerce.number({ error: 'must be a number' }).finite('must be a number').positive('must be greater than 0');
 const epsilon = z.coerce.number({ error: 'must be a number' }).finite('must be a number').gt(0, 'must be greater than 0').max(1, 'must be at most 1');
-/** `EVALUATION_ATTACKS` of `@apb/scenarios`, spelled out so zod can type them; a check below keeps them equal. */
-export const ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'square', 'noise'] as const;
+/** A name of `@apb/scenarios`' evaluation-attack registry. */
+const attackName = z.string().superRefine((name, context) => {
+  if (evaluationAttackDefinition(name) === undefined) context.addIssue({ code: 'custom', message: `"${name}" is not an evaluation attack: use ${evaluationAttackNames().join(', ')}` });
+});
 /** The backend choices of `@apb/backend` (`BACKEND_CHOICES`), spelled out so zod can type them. */
 export const BACKENDS = ['auto', 'native', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 const yesNo = z.preprocess((value) => (value === 'true' ? true : value === 'false' ? false : value), z.boolean({ error: 'must be true or false' }));
@@ -47,8 +51,8 @@ export function listOf<Item extends z.ZodType>(item: Item) {
 export const trainFlags = {
   dataset: { placeholder: 'name', description: 'dataset: mnist | fashion-mnist (or the name of a --dataset-dir data set)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase name such as mnist or fashion-mnist'), default: 'mnist' },
   datasetDir: { placeholder: 'dir', description: 'folder of IDX files (train-images-idx3-ubyte(.gz), ...) of a data set of your own', schema: z.string().min(1, 'must not be empty') },
-  model: { placeholder: 'name', description: 'model: lenet (classical) | lenet-apb', schema: z.enum(['lenet', 'lenet-apb']), default: 'lenet' },
-  apb: { placeholder: 'variant', description: 'APB variant of lenet-apb: naive | multimodal (default: naive for lenet-apb, none for lenet)', schema: z.enum(['naive', 'multimodal']) },
+  model: { placeholder: 'name', description: 'architecture: lenet, or a model added with registerModel (lenet-apb: deprecated spelling of --model lenet --apb naive)', schema: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a lowercase model name such as lenet'), default: 'lenet' },
+  apb: { placeholder: 'variant', description: 'APB kind replacing the biases of the fully connected layers: naive | multimodal (default: none, a classical model)', schema: z.enum(['naive', 'multimodal']) },
   memories: { placeholder: 'h', description: 'bias memories of the multimodal APB (naive: 0)', schema: whole.min(0, 'must be at least 0'), default: '0' },
   apbEps: { placeholder: 'e', description: 'APB step size', schema: positive, default: '0.01' },
   apbDirection: { placeholder: 'dir', description: 'APB update direction: ascent | descent', schema: z.enum(['ascent', 'descent']), default: 'ascent' },
@@ -74,7 +78,7 @@ export const trainFlags = {
 
 /** The table of `TrainConfig.evaluation`, as `--eval-*` flags. */
 export const evaluationFlags = {
-  attacks: { placeholder: 'list', description: `attacks of the evaluation, comma-separated: ${ATTACKS.join(',')}`, schema: listOf(z.enum(ATTACKS)), default: 'fgsm,pgd,transfer,square' },
+  attacks: { placeholder: 'list', description: `attacks of the evaluation, comma-separated: ${evaluationAttackNames().join(',')}`, schema: listOf(attackName), default: 'fgsm,pgd,transfer,square' },
   eps: { placeholder: 'list', description: 'eps budgets of the evaluation, comma-separated (paper: 0.3)', schema: listOf(epsilon), default: '0.3' },
   limit: { placeholder: 'n', description: 'test images for clean/FGSM/transfer/noise (default: --test-limit)', schema: count },
   pgdSteps: { placeholder: 'n', description: 'PGD steps of the evaluation', schema: count, default: '40' },
@@ -105,8 +109,6 @@ const trainValuesFit: TrainFlagOutputs extends Pick<TrainConfig, TrainFlagKey> ?
 const evaluationValuesFit: EvaluationFlagOutputs extends EvaluationPlan ? true : false = true;
 void trainValuesFit;
 void evaluationValuesFit;
-const attacksMatch: [Exclude<EvaluationAttack, (typeof ATTACKS)[number]>, Exclude<(typeof ATTACKS)[number], EvaluationAttack>] extends [never, never] ? true : false = true;
-void attacksMatch;
 void backendsMatch;
 void trainTableMatches;
 void evaluationTableMatches;

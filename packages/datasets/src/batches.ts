@@ -7,7 +7,9 @@ export interface Batch {
   count: number;
   rows: number;
   cols: number;
-  /** `count * rows * cols` pixel bytes, row-major. */
+  /** Values per pixel, as in the dataset (1 when it has none). */
+  channels: number;
+  /** `count * rows * cols * channels` pixel bytes, row-major, channels last. */
   images: Uint8Array;
   labels: Uint8Array;
   /** Positions of these examples in the dataset. */
@@ -30,7 +32,7 @@ export interface BatchOptions {
  * generator, so the same seed gives the same batches on every platform.
  */
 export function* batches(
-  dataset: Pick<Dataset, 'count' | 'rows' | 'cols' | 'images' | 'labels'>,
+  dataset: Pick<Dataset, 'count' | 'rows' | 'cols' | 'channels' | 'images' | 'labels'>,
   options: BatchOptions,
 ): Generator<Batch, void, undefined> {
   const { batchSize, seed } = options;
@@ -48,7 +50,8 @@ export function* batches(
   }
   const n = dataset.count;
   const order = options.shuffle === false ? Uint32Array.from({ length: n }, (_, i) => i) : seededPermutation(n, seed);
-  const size = dataset.rows * dataset.cols;
+  const channels = dataset.channels ?? 1;
+  const size = dataset.rows * dataset.cols * channels;
   for (let start = 0; start < n; start += batchSize) {
     const end = Math.min(start + batchSize, n);
     if (end - start < batchSize && options.dropLast) return;
@@ -60,6 +63,6 @@ export function* batches(
       images.set(dataset.images.subarray(from * size, (from + 1) * size), i * size);
       labels[i] = dataset.labels[from]!;
     }
-    yield { count: indices.length, rows: dataset.rows, cols: dataset.cols, images, labels, indices };
+    yield { count: indices.length, rows: dataset.rows, cols: dataset.cols, channels, images, labels, indices };
   }
 }

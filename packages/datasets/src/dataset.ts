@@ -10,7 +10,9 @@ export interface Dataset {
   count: number;
   rows: number;
   cols: number;
-  /** `count * rows * cols` pixel values in [0, 255], image after image, row-major. */
+  /** Values per pixel, channels last (1: grey, 3: RGB); absent means 1, as for every IDX data set. */
+  channels?: number;
+  /** `count * rows * cols * channels` pixel values in [0, 255], image after image, row-major. */
   images: Uint8Array;
   /** One label per image, in [0, classNames.length). */
   labels: Uint8Array;
@@ -80,7 +82,7 @@ export function datasetFromIdx(
 
 /** A new dataset holding the images at `indices` of `dataset`, in that order (copies the pixels). */
 export function selectExamples(dataset: Dataset, indices: ArrayLike<number>, name = dataset.name): Dataset {
-  const size = dataset.rows * dataset.cols;
+  const size = dataset.rows * dataset.cols * (dataset.channels ?? 1);
   const images = new Uint8Array(indices.length * size);
   const labels = new Uint8Array(indices.length);
   for (let i = 0; i < indices.length; i++) {

@@ -1,6 +1,15 @@
 export { batches, type Batch, type BatchOptions } from './batches.js';
 export { customFileNames, type CustomDatasetSpec } from './custom-dataset.js';
 export { selectExamples, type Dataset } from './dataset.js';
+export {
+  datasetDescriptor,
+  loadRegisteredDataset,
+  registerDataset,
+  registeredDatasetNames,
+  unregisterDataset,
+  type DatasetDescriptor,
+  type DescriptorLoadOptions,
+} from './dataset-descriptors.js';
 export { downloadFile, type DownloadProgress, type DownloadRequest, type DownloadResult } from './download.js';
 export { DatasetError, isDatasetError, type DatasetErrorOptions } from './errors.js';
 export { decodeIdx, encodeIdx, idxMagic, readIdx, writeIdx, type IdxArray, type IdxData, type IdxDtype, type WriteIdxOptions } from './idx.js';

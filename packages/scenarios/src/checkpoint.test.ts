@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLastCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
-import { buildLenet } from './internal/model-factory.js';
+import { buildModel } from './internal/model-factory.js';
 import { resolveTrainConfig } from './train-config.js';
 
 let root: string;
@@ -51,14 +51,14 @@ const weightValues = (model: tfl.LayersModel) => model.weights.map((weight) => A
 describe('checkpoint', () => {
   it("restores Adam's running products, moments and the APB state exactly, so the next step is the same", async () => {
     const steps = 30;
-    const model = buildLenet(config, config.seed);
+    const model = buildModel(config, config.seed);
     const optimizer = tf.train.adam(config.lr, BETA1, BETA2);
     for (let index = 0; index < steps; index += 1) step(model, optimizer, index);
     await writeCheckpoint(root, model, optimizer, { epoch: 1, config, history: [], createdAt: '2026-01-01T00:00:00.000Z', trainSeconds: 0, forwardPasses: 0, backwardPasses: 0 });
 
     const checkpoint = await readLastCheckpoint(root);
     expect(checkpoint?.state.epoch).toBe(1);
-    const restored = buildLenet(config, config.seed + 1);
+    const restored = buildModel(config, config.seed + 1);
     const before = tf.memory().numTensors;
     const fresh = tf.train.adam(config.lr, BETA1, BETA2);
     await restoreCheckpoint(restored, fresh, checkpoint!.directory);

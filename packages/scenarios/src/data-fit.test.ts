@@ -29,8 +29,8 @@ function codeAndMessage(run: () => void): [string | undefined, string] {
 }
 
 describe('checkDataFitsModel', () => {
-  it('reads the image size and class count of a LeNet', () => {
-    expect(modelDataShape(model)).toEqual({ rows: 28, cols: 28, classes: 10 });
+  it('reads the image size, channels and class count of a LeNet', () => {
+    expect(modelDataShape(model)).toEqual({ rows: 28, cols: 28, channels: 1, classes: 10 });
   });
 
   it('accepts data whose labels the model has outputs for', () => {

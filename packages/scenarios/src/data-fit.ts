@@ -6,6 +6,8 @@ export interface DataShape {
   name: string;
   rows: number;
   cols: number;
+  /** Values per pixel (absent: 1). */
+  channels?: number;
   labels: Uint8Array;
   /** Class names the data set declares (custom data: classes.txt, else one per label up to the largest). */
   classNames?: readonly string[];
@@ -13,11 +15,11 @@ export interface DataShape {
   files?: { labels: { path: string } };
 }
 
-/** The image size `[rows, cols]` and the number of classes a model takes and predicts. */
-export function modelDataShape(model: tfl.LayersModel): { rows: number | null; cols: number | null; classes: number | null } {
+/** The image size `[rows, cols, channels]` and the number of classes a model takes and predicts. */
+export function modelDataShape(model: tfl.LayersModel): { rows: number | null; cols: number | null; channels: number | null; classes: number | null } {
   const input = model.inputs[0]?.shape ?? [];
   const output = model.outputs[0]?.shape ?? [];
-  return { rows: input[1] ?? null, cols: input[2] ?? null, classes: output[output.length - 1] ?? null };
+  return { rows: input[1] ?? null, cols: input[2] ?? null, channels: input[3] ?? null, classes: output[output.length - 1] ?? null };
 }
 
 /**
@@ -33,6 +35,13 @@ export function checkDataFitsModel(model: tfl.LayersModel, data: DataShape, mode
     throw new ApbError(`Data set ${data.name} has ${data.rows}x${data.cols} images but ${modelName} takes ${shape.rows}x${shape.cols}.`, {
       code: 'SHAPE_MISMATCH',
       suggestion: `Use images of ${shape.rows}x${shape.cols} pixels, or a model trained on this data set.`,
+    });
+  }
+  const channels = data.channels ?? 1;
+  if (shape.channels !== null && shape.channels !== channels) {
+    throw new ApbError(`Data set ${data.name} has ${channels}-channel images but ${modelName} takes ${shape.channels} channels.`, {
+      code: 'SHAPE_MISMATCH',
+      suggestion: `Use a model registered for ${channels}-channel images (registerModel), or a data set of ${shape.channels}-channel images.`,
     });
   }
   if (shape.classes === null) return;

@@ -2,8 +2,9 @@ import { ApbError } from '@apb/core';
 import { createAttack, evaluateRobustness, type Attack, type RobustnessProgress } from '@apb/attacks';
 import { toFloat32 } from '@apb/datasets';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { evaluationAttackDefinition, evaluationAttackNames } from './evaluation-attacks.js';
 import type { SplitData } from './internal/training-data.js';
-import { subsetOf } from './internal/training-data.js';
+import { imagesToTensor, subsetOf } from './internal/training-data.js';
 import type { EvaluationRecord } from './run-record.js';
 import type { EvaluationPlan } from './train-config.js';
 
@@ -19,32 +20,20 @@ export interface EvaluateModelOptions {
 
 class Aborted extends Error {}
 
-/** The attack objects of an evaluation plan, in the plan's order. */
+/**
+ * The attack objects of an evaluation plan, in the plan's order, each built by its entry in the
+ * evaluation-attack registry.
+ */
 export function attacksForPlan(plan: EvaluationPlan, seed: number, transferSource?: tfl.LayersModel): Attack[] {
   return plan.attacks.map((name) => {
-    switch (name) {
-      case 'fgsm':
-        return createAttack('fgsm');
-      case 'fgsm-margin':
-        return createAttack('fgsm', { loss: 'margin' });
-      case 'pgd':
-        return createAttack('pgd', { steps: plan.pgdSteps, restarts: plan.pgdRestarts, seed });
-      case 'pgd-margin':
-        return createAttack('pgd', { steps: plan.pgdSteps, restarts: plan.pgdRestarts, loss: 'margin', seed });
-      case 'square':
-        return createAttack('square', { queries: plan.squareQueries, seed });
-      case 'noise':
-        return createAttack('noise', { seed });
-      case 'transfer':
-        if (!transferSource) {
-          throw new ApbError('The evaluation plan has the transfer attack but no source model was given.', {
-            code: 'TRANSFER_SOURCE_MISSING',
-            suggestion: 'Pass transferSource (a classical LeNet trained with another seed), or drop transfer from the attacks.',
-          });
-        }
-        // The surrogate is attacked white-box with the same PGD the target faces.
-        return createAttack('transfer', { source: transferSource, attack: 'pgd', attackParams: { steps: plan.pgdSteps, seed } });
+    const definition = evaluationAttackDefinition(name);
+    if (definition === undefined) {
+      throw new ApbError(`The evaluation plan names the attack "${name}", which is not registered.`, {
+        code: 'BAD_CONFIG',
+        suggestion: `Use one of ${evaluationAttackNames().join(', ')}, or register it with registerEvaluationAttack().`,
+      });
     }
+    return definition.build(plan, { seed, createAttack, ...(transferSource === undefined ? {} : { transferSource }) });
   });
 }
 
@@ -61,15 +50,18 @@ export async function evaluateModel(
 ): Promise<{ evaluation: EvaluationRecord; seconds: number } | undefined> {
   const started = performance.now();
   const data = subsetOf(test, plan.limit, options.seed);
+  const attacks = attacksForPlan(plan, options.seed, options.transferSource);
+  // evaluateRobustness finds an attack's subset under the name it records results by.
   const subset: Record<string, number> = {};
-  if (plan.pgdLimit !== null) {
-    subset['pgd'] = Math.min(plan.pgdLimit, data.count);
-    subset['pgd-margin'] = Math.min(plan.pgdLimit, data.count);
-    subset['transfer'] = Math.min(plan.pgdLimit, data.count);
-  }
-  if (plan.squareLimit !== null) subset['square'] = Math.min(plan.squareLimit, data.count);
+  plan.attacks.forEach((name, index) => {
+    const limit = evaluationAttackDefinition(name)?.subsetLimit?.(plan) ?? null;
+    if (limit !== null) subset[attacks[index]!.name] = Math.min(limit, data.count);
+  });
+  // Flat floats are read as square grey images; other shapes go as one [n, rows, cols, channels] tensor.
+  const grey = (data.channels ?? 1) === 1 && data.rows === data.cols;
+  const images = grey ? toFloat32(data.images) : imagesToTensor(data.images, data.count, data.rows, data.cols, data.channels);
   try {
-    const evaluation = await evaluateRobustness(model, { images: toFloat32(data.images), labels: data.labels }, attacksForPlan(plan, options.seed, options.transferSource), {
+    const evaluation = await evaluateRobustness(model, { images, labels: data.labels }, attacks, {
       epsilons: plan.eps,
       subset,
       seed: options.seed,
@@ -85,5 +77,7 @@ export async function evaluateModel(
   } catch (error) {
     if (error instanceof Aborted) return undefined;
     throw error;
+  } finally {
+    if (!(images instanceof Float32Array)) images.dispose();
   }
 }

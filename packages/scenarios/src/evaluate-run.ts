@@ -3,7 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { join, resolve } from 'node:path';
 import { evaluateModel } from './evaluate-model.js';
 import { prepareBackend } from './internal/backend-setup.js';
-import { buildLenet } from './internal/model-factory.js';
+import { buildModel } from './internal/model-factory.js';
 import { loadSplit } from './internal/training-data.js';
 import { readWeightsInto } from './model-files.js';
 import { ensureWritableDirectory } from './output-location.js';
@@ -62,7 +62,7 @@ async function evaluateLeasedRun(options: EvaluateRunOptions): Promise<RunRecord
   const started = performance.now();
   const backend = await prepareBackend(config.backend);
   const test = await loadSplit(config.dataset, 'test', { dataDir: config.dataDir, datasetDir: config.datasetDir, limit: config.testLimit });
-  const model = buildLenet(config, config.seed);
+  const model = buildModel(config, config.seed);
   let transfer: tfl.LayersModel | undefined;
   try {
     await readWeightsInto(model, join(options.fromDir, 'model'));

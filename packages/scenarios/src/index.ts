@@ -22,6 +22,27 @@ export {
   type RunStatus,
 } from './run-record.js';
 export { readRunRecord, tryReadRunRecord, writeRunRecord } from './run-record-io.js';
+export {
+  LEGACY_APB_MODEL,
+  modelArchitecture,
+  modelDefinition,
+  registerModel,
+  registeredModelNames,
+  unregisterModel,
+  type ModelBuildOptions,
+  type ModelDefinition,
+} from './model-registry.js';
+export {
+  BUILT_IN_ATTACKS,
+  evaluationAttackDefinition,
+  evaluationAttackFamily,
+  evaluationAttackNames,
+  registerEvaluationAttack,
+  unregisterEvaluationAttack,
+  type EvaluationAttackContext,
+  type EvaluationAttackDefinition,
+  type EvaluationBudgets,
+} from './evaluation-attacks.js';
 export { trainRun, type TrainProgress, type TrainRunOptions } from './train-run.js';
 export { attacksForPlan, evaluateModel, type EvaluateModelOptions } from './evaluate-model.js';
 export { evaluateRun, type EvaluateRunOptions } from './evaluate-run.js';

@@ -8,7 +8,7 @@ import { readLastCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkp
 import { checkDataFitsModel } from './data-fit.js';
 import { evaluateModel } from './evaluate-model.js';
 import { prepareBackend } from './internal/backend-setup.js';
-import { buildLenet } from './internal/model-factory.js';
+import { buildModel } from './internal/model-factory.js';
 import { loadSplit } from './internal/training-data.js';
 import { ensureWritableDirectory } from './output-location.js';
 import { acquireRunLease } from './run-lease.js';
@@ -95,7 +95,7 @@ async function trainLeasedRun(config: TrainConfig, options: RunTrainingOptions):
   const record = (status: RunRecord['status'], extra: { evaluation?: EvaluationRecord; evalSeconds?: number; error?: string } = {}) =>
     buildRunRecord({ config, createdAt, backend, started, priorSeconds, status, history, trainSeconds, passes, ...extra });
 
-  const model = buildLenet(config, config.seed);
+  const model = buildModel(config, config.seed);
   const optimizer = tf.train.adam(config.lr);
   const sources: tfl.LayersModel[] = [];
   /** The source model of `kind`, or undefined when a signal stopped its training. */

@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { dirname, join } from 'node:path';
-import { buildLenet } from './internal/model-factory.js';
+import { buildModel } from './internal/model-factory.js';
 import { readWeightsInto } from './model-files.js';
 import type { SourceKind } from './train-progress.js';
 import { evaluationPlanSchema, resolveTrainConfig, runIdFor, type TrainConfig } from './train-config.js';
@@ -43,7 +43,7 @@ export function sourceDirectoryFor(config: TrainConfig, kind: SourceKind, outDir
 /** Reads the trained source model of `config` from `directory` (a complete run's folder). */
 export async function readSourceModel(config: TrainConfig, kind: SourceKind, directory: string): Promise<tfl.LayersModel> {
   const source = sourceConfigFor(config, kind);
-  const model = buildLenet(source, source.seed);
+  const model = buildModel(source, source.seed);
   try {
     await readWeightsInto(model, join(directory, 'model'));
   } catch (error) {

@@ -20,7 +20,8 @@ describe('resolveTrainConfig', () => {
     [{ lr: -1 }, /"lr"/],
     [{ epochs: 1.5 }, /"epochs"/],
     [{ scenario: 'noisy' }, /"scenario"/],
-    [{ apb: 'naive' }, /"apb".*lenet-apb/],
+    [{ model: 'resnet' }, /"model".*not a registered model/],
+    [{ model: 'Le Net' }, /"model"/],
     [{ model: 'lenet-apb', apb: 'multimodal' }, /"memories"/],
     [{ scenario: 'clean', method: 'pgd' }, /"scenario"/],
     [{ scenario: 'adversarial', method: 'fast', adversarialSource: 'precomputed' }, /"adversarialSource"/],
@@ -35,6 +36,15 @@ describe('resolveTrainConfig', () => {
       expect(error).toMatchObject({ code: 'BAD_CONFIG' });
       expect((error as Error).message).not.toContain('\n');
     }
+  });
+
+  it('stores LeNet with an APB as lenet-apb whichever spelling asked for it, so ids and run.json stay as before', () => {
+    const newSpelling = resolveTrainConfig({ model: 'lenet', apb: 'naive' });
+    expect(newSpelling).toEqual(resolveTrainConfig({ model: 'lenet-apb' }));
+    expect(newSpelling.model).toBe('lenet-apb');
+    expect(resolveTrainConfig({ apb: 'multimodal', memories: 625 })).toEqual(resolveTrainConfig({ model: 'lenet-apb', apb: 'multimodal', memories: 625 }));
+    expect(runIdFor(resolveTrainConfig({ model: 'lenet', apb: 'multimodal', memories: 4 }))).toBe('mnist-clean-apb-multimodal-h4-s1');
+    expect(resolveTrainConfig({ model: 'lenet' }).apb).toBeNull();
   });
 
   it('gives stable ids that name data set, scenario, method, model and seed', () => {

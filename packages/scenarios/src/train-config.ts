@@ -1,12 +1,19 @@
 import { ApbError } from '@apb/core';
+import { datasetDescriptor, registeredDatasetNames } from '@apb/datasets';
 import { basename, resolve } from 'node:path';
 import { z } from 'zod';
+import { BUILT_IN_ATTACKS, evaluationAttackDefinition, evaluationAttackNames } from './evaluation-attacks.js';
+import { LEGACY_APB_MODEL, modelArchitecture, modelDefinition, registeredModelNames } from './model-registry.js';
 
-/** Attacks the evaluation can run, by their `@apb/attacks` short names. */
-export const EVALUATION_ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'square', 'noise'] as const;
+/**
+ * The built-in evaluation attacks. The list an evaluation accepts is the registry's
+ * (`evaluationAttackNames()`, extended with `registerEvaluationAttack`); this stays for callers that
+ * want the built-in names as literals.
+ */
+export const EVALUATION_ATTACKS = BUILT_IN_ATTACKS;
 
-/** One attack of the evaluation plan. */
-export type EvaluationAttack = (typeof EVALUATION_ATTACKS)[number];
+/** One attack of the evaluation plan: a name of the evaluation-attack registry. */
+export type EvaluationAttack = string;
 
 /**
  * What the evaluation after training measures. Presets differ (a smoke run evaluates a few hundred
@@ -14,7 +21,7 @@ export type EvaluationAttack = (typeof EVALUATION_ATTACKS)[number];
  */
 const evaluationPlanShape = {
   /** Attacks to run besides clean accuracy; `[]` measures clean accuracy only. */
-  attacks: z.array(z.enum(EVALUATION_ATTACKS)).default(['fgsm', 'pgd', 'transfer', 'square']),
+  attacks: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lowercase attack name such as fgsm')).default(['fgsm', 'pgd', 'transfer', 'square']),
   /** l-inf budgets; the paper's FGSM budget is 0.3. */
   eps: z.array(z.number().gt(0).max(1)).min(1).default([0.3]),
   /** Test examples for clean accuracy, FGSM, transfer and noise (null: every test example). */
@@ -35,8 +42,17 @@ const evaluationPlanShape = {
   transferEpochs: z.int().positive().nullable().default(null),
 };
 
-/** The evaluation plan's schema (unknown keys are errors). */
-export const evaluationPlanSchema = z.strictObject(evaluationPlanShape);
+/**
+ * The evaluation plan's schema (unknown keys are errors, and so are attacks nobody registered; a
+ * recorded plan is read without that check, see {@link recordedTrainConfigSchema}).
+ */
+export const evaluationPlanSchema = z.strictObject(evaluationPlanShape).superRefine((plan, context) => {
+  plan.attacks.forEach((name, index) => {
+    if (evaluationAttackDefinition(name) === undefined) {
+      context.addIssue({ code: 'custom', path: ['attacks', index], message: `"${name}" is not a registered evaluation attack (${evaluationAttackNames().join(', ')})` });
+    }
+  });
+});
 
 /** Resolved evaluation plan. */
 export type EvaluationPlan = z.infer<typeof evaluationPlanSchema>;
@@ -49,8 +65,13 @@ const trainConfigShape = {
   dataset: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lowercase name such as mnist or fashion-mnist').default('mnist'),
   /** A folder of IDX files named like MNIST's, used instead of an official data set (null: official). */
   datasetDir: z.string().min(1).nullable().default(null),
-  model: z.enum(['lenet', 'lenet-apb']).default('lenet'),
-  /** APB kind; null for the classical LeNet, `naive` when `lenet-apb` leaves it out. */
+  /**
+   * Architecture, a name of the model registry (`lenet`, or one added with `registerModel`). With an
+   * APB, LeNet is stored as `lenet-apb`, its name before the registry, so recorded runs keep their
+   * ids; `lenet-apb` is still accepted as input (meaning LeNet with the naive APB by default).
+   */
+  model: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lowercase model name such as lenet').default('lenet'),
+  /** APB kind; null for a classical model, `naive` when `lenet-apb` leaves it out. */
   apb: z.enum(['naive', 'multimodal']).nullable().default(null),
   /** Bias memories h of the multimodal APB (0 for naive). */
   memories: z.int().nonnegative().default(0),
@@ -92,11 +113,15 @@ const trainConfigShape = {
   evaluation: evaluationPlanSchema.default(() => evaluationPlanSchema.parse({})),
 };
 
-/** `lenet-apb` without an APB kind means the naive APB. */
-const defaultApb = <T extends { model: 'lenet' | 'lenet-apb'; apb: 'naive' | 'multimodal' | null }>(config: T): T => ({
-  ...config,
-  apb: config.model === 'lenet-apb' ? (config.apb ?? 'naive') : config.apb,
-});
+/**
+ * `lenet-apb` without an APB kind means the naive APB, and LeNet with an APB is stored as
+ * `lenet-apb` (see `model`), whichever spelling asked for it.
+ */
+const defaultApb = <T extends { model: string; apb: 'naive' | 'multimodal' | null }>(config: T): T => {
+  if (config.model === LEGACY_APB_MODEL) return { ...config, apb: config.apb ?? 'naive' };
+  if (config.model === 'lenet' && config.apb !== null) return { ...config, model: LEGACY_APB_MODEL };
+  return config;
+};
 
 /**
  * Every option of `apb train`, with defaults. The CLI derives its flags from this schema, so the
@@ -174,11 +199,15 @@ export function resolveTrainConfig(partial: TrainConfigInput = {}): TrainConfig 
   const fail = (option: string, message: string, suggestion: string): never => {
     throw new ApbError(`Invalid training option "${option}": ${message}.`, { code: 'BAD_CONFIG', suggestion });
   };
-  if (config.datasetDir === null && config.dataset !== 'mnist' && config.dataset !== 'fashion-mnist') {
-    fail('dataset', `"${config.dataset}" is not mnist or fashion-mnist`, 'Use --dataset mnist|fashion-mnist, or give a folder of IDX files as datasetDir.');
+  if (config.datasetDir === null && datasetDescriptor(config.dataset) === undefined) {
+    const names = registeredDatasetNames();
+    fail('dataset', `"${config.dataset}" is not ${names.length > 2 ? 'a registered data set' : names.join(' or ')}`, `Use --dataset ${names.join('|')}, or give a folder of IDX files as datasetDir.`);
   }
-  if (config.model === 'lenet' && config.apb !== null) {
-    fail('apb', `"${config.apb}" needs model "lenet-apb"`, 'Use --model lenet-apb, or leave --apb out.');
+  const definition = modelDefinition(modelArchitecture(config.model));
+  if (definition === undefined) {
+    fail('model', `"${config.model}" is not a registered model`, `Use --model ${registeredModelNames().join('|')}, or register it with registerModel().`);
+  } else if (config.apb !== null && definition.supportsApb === false) {
+    fail('apb', `model "${config.model}" has no APB`, 'Leave --apb out for this model.');
   }
   if (config.apb === 'multimodal' && config.memories < 1) {
     fail('memories', 'the multimodal APB needs at least 1 bias memory', 'Pass --memories H with H >= 1.');
@@ -206,7 +235,10 @@ export function runIdFor(config: TrainConfig): string {
   const parts: string[] = [config.dataset, config.scenario];
   if (config.scenario !== 'clean' && config.adversarialSource === 'precomputed') parts.push('precomputed');
   if (config.method !== 'standard') parts.push(`${config.method}-at`);
-  if (config.model === 'lenet') parts.push('classical');
+  // LeNet, the paper's model, is left out of the id, so ids stay those of runs before the registry.
+  const architecture = modelArchitecture(config.model);
+  if (architecture !== 'lenet') parts.push(architecture);
+  if (config.apb === null) parts.push('classical');
   else parts.push(config.apb === 'multimodal' ? `apb-multimodal-h${config.memories}` : 'apb-naive');
   // Only the multimodal APB has memories to step; the default step keeps the ids of earlier versions.
   if (config.apb === 'multimodal' && config.apbMemoryStep === 'fixed') parts.push('fixed-step');

@@ -4,7 +4,7 @@ import { trainStepWithHits } from '@apb/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { trainingAttack } from './internal/training-attack.js';
-import { batchCount, imagesToTensor, iterateBatches, type SplitData } from './internal/training-data.js';
+import { batchCount, imagesToTensor, iterateBatches, pixelsPerImage, type SplitData } from './internal/training-data.js';
 import type { HistoryEntry } from './run-record.js';
 import type { TrainConfig } from './train-config.js';
 import type { TrainProgress } from './train-progress.js';
@@ -56,7 +56,7 @@ export async function trainEpoch(
     batchIndex += 1;
     if (options.signal?.aborted) return { kind: 'interrupted' };
     const { loss, hits, count } = tf.tidy(() => {
-      const clean = imagesToTensor(batch.images, batch.count, train.rows, train.cols);
+      const clean = imagesToTensor(batch.images, batch.count, train.rows, train.cols, train.channels);
       const labels = labelTensor(batch.labels);
       let adversarial: tf.Tensor4D | undefined;
       if (attack && precomputed) {
@@ -93,13 +93,13 @@ export async function trainEpoch(
 
 /** FGSM examples of the whole training split, crafted once on the source model (inference mode). */
 export async function precomputeAdversarials(source: tfl.LayersModel, train: SplitData, config: TrainConfig): Promise<Float32Array> {
-  const size = train.rows * train.cols;
+  const size = pixelsPerImage(train);
   const out = new Float32Array(train.count * size);
   const attack = trainingAttack({ method: 'standard', pgdSteps: 1, seed: config.seed });
   for (let start = 0; start < train.count; start += config.batchSize) {
     const count = Math.min(config.batchSize, train.count - start);
     const values = tf.tidy(() => {
-      const images = imagesToTensor(train.images.subarray(start * size, (start + count) * size), count, train.rows, train.cols);
+      const images = imagesToTensor(train.images.subarray(start * size, (start + count) * size), count, train.rows, train.cols, train.channels);
       return attack.craft(source, images, labelTensor(train.labels.subarray(start, start + count)), config.attackEps).dataSync();
     });
     out.set(values, start * size);
@@ -109,8 +109,8 @@ export async function precomputeAdversarials(source: tfl.LayersModel, train: Spl
 }
 
 function precomputedBatch(precomputed: Float32Array, indices: number[], train: SplitData): tf.Tensor4D {
-  const size = train.rows * train.cols;
+  const size = pixelsPerImage(train);
   const values = new Float32Array(indices.length * size);
   indices.forEach((index, i) => values.set(precomputed.subarray(index * size, (index + 1) * size), i * size));
-  return tf.tensor4d(values, [indices.length, train.rows, train.cols, 1]);
+  return tf.tensor4d(values, [indices.length, train.rows, train.cols, train.channels ?? 1]);
 }

@@ -77,6 +77,6 @@ export async function getJson<T>(url: string): Promise<T> {
 
 /** A run's one-line label: model kind, scenario, data set. */
 export function runLabel(run: ServedRun): string {
-  const kind = run.model === 'lenet' ? 'classical' : `APB ${run.apb ?? ''}${run.memories > 0 ? ` h=${run.memories}` : ''}`.trim();
+  const kind = run.apb === null ? 'classical' : `APB ${run.apb ?? ''}${run.memories > 0 ? ` h=${run.memories}` : ''}`.trim();
   return `${run.key} — ${kind}, ${run.scenario}${run.method !== 'standard' ? ` (${run.method})` : ''}, ${run.dataset}`;
 }

@@ -30,7 +30,7 @@ function runsTable(runs: ServedRun[], choose: (slot: 'a' | 'b', key: string) => 
     const cells = [
       run.key,
       run.dataset,
-      run.model === 'lenet' ? 'classical' : `APB ${run.apb ?? ''}${run.memories > 0 ? ` h=${run.memories}` : ''}`,
+      run.apb === null ? 'classical' : `APB ${run.apb ?? ''}${run.memories > 0 ? ` h=${run.memories}` : ''}`,
       `${run.scenario}${run.method !== 'standard' ? ` (${run.method})` : ''}`,
       run.status,
       percent(run.clean),
@@ -62,8 +62,8 @@ function runsTable(runs: ServedRun[], choose: (slot: 'a' | 'b', key: string) => 
 /** Default pair: a classical and an APB model when both exist (the comparison the paper makes). */
 function defaultPair(runs: ServedRun[]): [string | undefined, string | undefined] {
   const usable = runs.filter((run) => run.folded.available);
-  const classical = usable.find((run) => run.model === 'lenet');
-  const apb = usable.find((run) => run.model !== 'lenet');
+  const classical = usable.find((run) => run.apb === null);
+  const apb = usable.find((run) => run.apb !== null);
   if (classical && apb) return [classical.key, apb.key];
   return [usable[0]?.key ?? runs[0]?.key, usable[1]?.key ?? usable[0]?.key ?? runs[1]?.key];
 }

@@ -13,7 +13,7 @@ const dataDir = process.env.APB_DATA_DIR;
  * A run small enough for CI yet with enough batches per epoch (125) to be killed in the middle of
  * one; wasm, because the pure-JS cpu backend is two orders of magnitude slower.
  */
-const TRAIN_ARGS = ['train', '--dataset', 'mnist', '--model', 'lenet-apb', '--epochs', '3', '--batch-size', '16', '--train-limit', '2000', '--test-limit', '64', '--eval-attacks', 'fgsm', '--eval-diagnostics', 'false', '--backend', 'wasm', '--seed', '3'];
+const TRAIN_ARGS = ['train', '--dataset', 'mnist', '--model', 'lenet', '--apb', 'naive', '--epochs', '3', '--batch-size', '16', '--train-limit', '2000', '--test-limit', '64', '--eval-attacks', 'fgsm', '--eval-diagnostics', 'false', '--backend', 'wasm', '--seed', '3'];
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const started = Date.now();

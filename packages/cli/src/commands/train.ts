@@ -70,7 +70,10 @@ export function trainProgressBar(output: Output, label: string): { onProgress: (
 export async function runTrain(options: TrainOptions, hooks: RunTrainHooks = {}): Promise<RunRecord> {
   const output = hooks.output ?? silentOutput;
   const parsed = trainOptionsSchema.parse(options);
-  const { trainRun } = await import('@apb/scenarios');
+  const { LEGACY_APB_MODEL, trainRun } = await import('@apb/scenarios');
+  if (parsed.model === LEGACY_APB_MODEL) {
+    output.info(`apb: --model ${LEGACY_APB_MODEL} is deprecated; use --model lenet --apb ${parsed.apb ?? 'naive'} (same run, same id)`);
+  }
   const progress = trainProgressBar(output, 'train');
   let record: RunRecord;
   try {
@@ -108,7 +111,7 @@ export function summariseRun(record: RunRecord, output: Output): void {
 
 /** `apb train`. */
 export function trainCommand(): Command {
-  const command = new Command('train').description('train one LeNet (classical or APB) in one scenario, evaluate it and write run.json');
+  const command = new Command('train').description('train one model (LeNet, classical or APB) in one scenario, evaluate it and write run.json');
   for (const option of trainFlagOptions()) command.addOption(option);
   return command
     .addOption(new Option('--out <dir>', "the run's folder (not a file, unlike apb eval --out): run.json, checkpoints/, model/ (tfjs) and model-folded/ (plain tfjs layers); source models go to --sources-dir"))
@@ -118,7 +121,8 @@ export function trainCommand(): Command {
       'after',
       `
 Examples:
-  $ apb train --dataset mnist --model lenet-apb --epochs 5 --out runs/mnist-apb
+  $ apb train --dataset mnist --model lenet --apb naive --epochs 5 --out runs/mnist-apb
+  $ apb train --dataset mnist --model lenet --apb multimodal --memories 64 --out runs/mnist-apb-h64
   $ apb train --dataset fashion-mnist --model lenet --scenario mixed --attack-eps 0.3 --out runs/fmnist-mixed
   $ apb train --dataset mnist --model lenet --scenario adversarial --method pgd --pgd-steps 7 --out runs/pgd-at
   $ apb train --dataset mnist --train-limit 1000 --test-limit 200 --eval-attacks fgsm,pgd --out runs/tiny --json

@@ -1,4 +1,5 @@
 import type { RunRecord } from '@apb/scenarios';
+import { evaluationAttackFamily } from '@apb/scenarios/evaluation-attacks';
 
 import { percent } from '../output.js';
 import type { FoundRun } from './collect-runs.js';
@@ -167,10 +168,15 @@ function collapseReason(record: RunRecord, trained: RunRecord[]): string | null 
 
 const EPS_MATCH = 1e-6;
 
-/** Canonical attack family of a recorded attack name (`LinfPgd` -> `pgd`); margin-loss variants stay apart. */
+/**
+ * Canonical attack family of a recorded attack name: the family of the evaluation-attack registry
+ * (margin-loss variants stay apart), else a guess from the name for results written by other tools
+ * (`LinfPgd` -> `pgd`).
+ */
 export function attackFamily(name: string): string {
   const lower = name.toLowerCase();
-  if (lower === 'fgsm-margin' || lower === 'pgd-margin') return lower;
+  const registered = evaluationAttackFamily(lower);
+  if (registered !== undefined) return registered;
   if (lower.includes('pgd')) return 'pgd';
   if (lower.includes('fgsm-rs') || lower === 'fast') return 'fgsm-rs';
   if (lower.includes('fgsm') || lower.includes('fastgradient') || lower === 'fgm') return 'fgsm';

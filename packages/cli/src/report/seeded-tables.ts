@@ -63,7 +63,7 @@ export function groupBySeed(records: readonly RunRecord[]): SeededModel[] {
         dataset: config.dataset,
         scenario: config.scenario,
         method: config.method,
-        apb: config.model === 'lenet' ? 'classical' : config.apb === 'multimodal' ? 'multimodal' : 'naive',
+        apb: config.apb === null ? 'classical' : config.apb === 'multimodal' ? 'multimodal' : 'naive',
         memories: config.apb === 'multimodal' ? config.memories : 0,
         seeds: new Map(),
       };

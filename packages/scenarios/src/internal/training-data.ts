@@ -1,10 +1,15 @@
 // The training data: @apb/datasets splits, batched by index.
-import { loadDataset, type Dataset } from '@apb/datasets';
+import { loadDataset, loadRegisteredDataset, type Dataset } from '@apb/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32, shuffledIndices } from '@apb/core';
 
 /** The part of `@apb/datasets`' `Dataset` the loop reads. */
-export type SplitData = Pick<Dataset, 'name' | 'split' | 'count' | 'rows' | 'cols' | 'images' | 'labels'> & Partial<Pick<Dataset, 'classNames' | 'files'>>;
+export type SplitData = Pick<Dataset, 'name' | 'split' | 'count' | 'rows' | 'cols' | 'images' | 'labels'> & Partial<Pick<Dataset, 'channels' | 'classNames' | 'files'>>;
+
+/** Bytes of one image of a split: rows x cols x channels (1 channel when the split names none). */
+export function pixelsPerImage(data: Pick<SplitData, 'rows' | 'cols' | 'channels'>): number {
+  return data.rows * data.cols * (data.channels ?? 1);
+}
 
 /** One batch: `count` images, row-major bytes, their labels and their indices in the split. */
 export interface BatchData {
@@ -15,8 +20,9 @@ export interface BatchData {
 }
 
 /**
- * Loads a split through `@apb/datasets` (resolution, checksums, stratified limits). With
- * `datasetDir`, the split comes from that folder of IDX files (a custom data set named `name`).
+ * Loads a split through `@apb/datasets`: a registered data set through its descriptor (the official
+ * ones with resolution, checksums and stratified limits). With `datasetDir`, the split comes from
+ * that folder of IDX files (a custom data set named `name`).
  */
 export async function loadSplit(
   name: string,
@@ -25,7 +31,7 @@ export async function loadSplit(
 ): Promise<SplitData> {
   const limitOptions = options.limit === null ? {} : { limit: options.limit, stratified: true };
   if (options.datasetDir !== null) return loadDataset({ dir: options.datasetDir, name }, split, limitOptions);
-  return loadDataset(name as 'mnist' | 'fashion-mnist', split, { ...limitOptions, ...(options.dataDir === null ? {} : { dataDir: options.dataDir }) });
+  return loadRegisteredDataset(name, split, { ...limitOptions, ...(options.dataDir === null ? {} : { dataDir: options.dataDir }) });
 }
 
 /**
@@ -35,7 +41,7 @@ export async function loadSplit(
  */
 export function* iterateBatches(dataset: SplitData, options: { batchSize: number; seed: number }): Generator<BatchData> {
   const order = shuffledIndices(dataset.count, mulberry32(options.seed));
-  const size = dataset.rows * dataset.cols;
+  const size = pixelsPerImage(dataset);
   for (let start = 0; start < order.length; start += options.batchSize) {
     const indices = order.slice(start, start + options.batchSize);
     const images = new Uint8Array(indices.length * size);
@@ -53,18 +59,18 @@ export function batchCount(dataset: SplitData, batchSize: number): number {
   return Math.ceil(dataset.count / batchSize);
 }
 
-/** Images as a `[n, rows, cols, 1]` float tensor in [0, 1]. */
-export function imagesToTensor(images: Uint8Array, count: number, rows: number, cols: number): tf.Tensor4D {
+/** Images as a `[n, rows, cols, channels]` float tensor in [0, 1]. */
+export function imagesToTensor(images: Uint8Array, count: number, rows: number, cols: number, channels = 1): tf.Tensor4D {
   const floats = new Float32Array(images.length);
   for (let i = 0; i < images.length; i += 1) floats[i] = images[i]! / 255;
-  return tf.tensor4d(floats, [count, rows, cols, 1]);
+  return tf.tensor4d(floats, [count, rows, cols, channels]);
 }
 
 /** A seeded subset (first `limit` of a seeded permutation), fixed for a given seed. */
 export function subsetOf(dataset: SplitData, limit: number | null, seed: number): SplitData {
   if (limit === null || limit >= dataset.count) return dataset;
   const order = shuffledIndices(dataset.count, mulberry32(seed)).slice(0, limit).sort((a, b) => a - b);
-  const size = dataset.rows * dataset.cols;
+  const size = pixelsPerImage(dataset);
   const images = new Uint8Array(limit * size);
   const labels = new Uint8Array(limit);
   order.forEach((index, i) => {
