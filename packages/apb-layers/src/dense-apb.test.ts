@@ -457,6 +457,18 @@ describe('options and config', () => {
 });
 
 describe('no leaked tensors', () => {
+  it.each(['budgeted', 'fixed'] as const)('leaves nothing behind when a multimodal layer is built and disposed (%s step)', (memoryStep) => {
+    const build = () => {
+      const model = tfl.sequential();
+      model.add(denseApb({ units: 4, inputShape: [3], apb: { kind: 'multimodal', memories: 5 }, memoryStep, seed: 1 }));
+      model.dispose();
+    };
+    build();
+    const before = tf.memory().numTensors;
+    build();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it.each([{ kind: 'naive' }, { kind: 'multimodal', memories: 5 }] as ApbSpec[])('keeps tf.memory().numTensors constant over 100 training steps ($kind)', async (apb) => {
     const model = tfl.sequential();
     model.add(denseApb({ units: 4, inputShape: [3], activation: 'relu', apb, seed: 1 }));

@@ -185,7 +185,10 @@ export class DenseApb extends tfl.layers.Layer {
       if (this.memoryStep === 'fixed') {
         const eps = this.eps;
         const seed = this.seed === undefined ? undefined : this.seed + 2;
-        this.memories.write(tf.tidy(() => tf.where(tf.greaterEqual(tf.randomUniform([1, h], -1, 1, 'float32', seed), 0), tf.fill([1, h], eps), tf.fill([1, h], -eps))));
+        const initial = tf.tidy(() => tf.where(tf.greaterEqual(tf.randomUniform([1, h], -1, 1, 'float32', seed), 0), tf.fill([1, h], eps), tf.fill([1, h], -eps)));
+        // The variable keeps its own reference to the data; ours would otherwise leak with every model built.
+        this.memories.write(initial);
+        initial.dispose();
       }
     }
     this.built = true;
