@@ -1,53 +1,7 @@
-/** The shapes `apb serve` answers with (packages/cli/src/serve); the browser test keeps both sides in step. */
+/** Talking to `apb serve`: its answers' shapes (shared with the server) and a JSON fetch. */
 
-/** The folded model of a run, or why the playground cannot use it. */
-export type FoldedModel = { available: true; modelUrl: string } | { available: false; reason: string };
-
-/** One run in the listing. */
-export interface ServedRun {
-  key: string;
-  id: string;
-  status: string;
-  dataset: string;
-  model: string;
-  apb: string | null;
-  memories: number;
-  scenario: string;
-  method: string;
-  seed: number;
-  epochs: number;
-  trainSeconds: number;
-  clean: number | null;
-  attacks: { attack: string; eps: number; accuracy: number; n: number }[];
-  worstCase: { eps: number; accuracy: number; attacks: string[] }[];
-  diagnostics: { flag: string; raised: boolean; detail: string }[];
-  folded: FoldedModel;
-}
-
-/** `GET /api/runs`. */
-export interface RunsResponse {
-  root: string;
-  runs: ServedRun[];
-  skipped: { path: string; reason: string }[];
-  reportHtml: string | null;
-}
-
-/** `GET /api/test-images`. */
-export interface TestImages {
-  dataset: string;
-  rows: number;
-  cols: number;
-  classNames: string[];
-  count: number;
-  offset: number;
-  images: number[][];
-  labels: number[];
-}
-
-/** `GET /api/charts`. */
-export interface ChartsResponse {
-  charts: { id: string; title: string; svg: string }[];
-}
+export type { ChartsResponse, FoldedModel, RunsResponse, ServedRun, TestImages } from './node/api-types.js';
+import type { ServedRun } from './node/api-types.js';
 
 /** An error the server explained: a message and what to do. */
 export class ServerError extends Error {

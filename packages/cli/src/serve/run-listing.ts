@@ -1,34 +1,11 @@
-import type { RunRecord } from '@apb/scenarios';
+import type { FoldedModel, ServedRun } from '@apb/serve-app';
 import { stat } from 'node:fs/promises';
 import { dirname, join, posix, sep } from 'node:path';
 
 import type { FoundRun } from '../report/collect-runs.js';
 
-/** The folded model of a run, or why the playground cannot use it. */
-export type FoldedModel = { available: true; modelUrl: string } | { available: false; reason: string };
-
-/** One run as the web app lists it: where it is, what it is, its headline numbers and diagnostics. */
-export interface ServedRun {
-  /** The run's folder relative to the served directory, `/`-separated (`.` for the directory itself). */
-  key: string;
-  id: string;
-  status: RunRecord['status'];
-  dataset: string;
-  model: string;
-  apb: string | null;
-  memories: number;
-  scenario: string;
-  method: string;
-  seed: number;
-  epochs: number;
-  trainSeconds: number;
-  /** Clean test accuracy, or null before evaluation. */
-  clean: number | null;
-  attacks: { attack: string; eps: number; accuracy: number; n: number }[];
-  worstCase: { eps: number; accuracy: number; attacks: string[] }[];
-  diagnostics: { flag: string; raised: boolean; detail: string }[];
-  folded: FoldedModel;
-}
+// The response shapes live in @apb/serve-app, shared with the web app that reads them.
+export type { FoldedModel, ServedRun };
 
 /** The URL path of a file in the served directory, each segment encoded. */
 export function filesUrl(key: string, ...rest: string[]): string {

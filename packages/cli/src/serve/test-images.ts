@@ -1,22 +1,12 @@
 import type { Dataset } from '@apb/datasets';
+import type { TestImages } from '@apb/serve-app';
 import type { RunRecord } from '@apb/scenarios';
 import { resolve } from 'node:path';
 
 import { cliError } from '../cli-error.js';
 
-/** A page of test images of a run's data set, as the playground reads it. */
-export interface TestImages {
-  dataset: string;
-  rows: number;
-  cols: number;
-  classNames: string[];
-  /** Number of test images in the data set. */
-  count: number;
-  offset: number;
-  /** One array of `rows * cols` grey values in 0..255 per image, row-major. */
-  images: number[][];
-  labels: number[];
-}
+// The response shape lives in @apb/serve-app, shared with the web app that reads it.
+export type { TestImages };
 
 /** Most images one request may ask for. */
 export const MAX_TEST_IMAGES = 200;
