@@ -141,15 +141,28 @@ export const COLLAPSE_THRESHOLDS = { chanceMultiple: 1.5, classicalShare: 0.75 }
 const OFFICIAL_CLASSES = 10;
 
 /** Why `record` counts as collapsed, or null; `trained` are the runs it may be compared with. */
+/**
+ * Which collapse rule a clean accuracy meets, given the run's `collapsed` diagnostic (absent in
+ * records older than the flag) and the clean accuracy of the classical LeNet trained the same way
+ * (null: none to compare with): `chance`, `classical`, or null when the run trained.
+ */
+export function collapseKind(
+  clean: number,
+  flag: { raised: boolean; values: Record<string, number> } | undefined,
+  classicalClean: number | null,
+): 'chance' | 'classical' | null {
+  const chance = 1 / (flag?.values.classes ?? OFFICIAL_CLASSES);
+  if (flag?.raised === true) return 'chance';
+  if (flag === undefined && clean < COLLAPSE_THRESHOLDS.chanceMultiple * chance) return 'chance';
+  if (classicalClean === null) return null;
+  return clean < chance + COLLAPSE_THRESHOLDS.classicalShare * (classicalClean - chance) ? 'classical' : null;
+}
+
 function collapseReason(record: RunRecord, trained: RunRecord[]): string | null {
   const evaluation = record.evaluation;
   if (evaluation === undefined) return null;
   const clean = evaluation.clean.accuracy;
   const flag = evaluation.diagnostics.find((d) => d.flag === 'collapsed');
-  if (flag?.raised === true) return `clean accuracy ${percent(clean)}, near chance`;
-  const classes = flag?.values.classes ?? OFFICIAL_CLASSES;
-  if (flag === undefined && clean < COLLAPSE_THRESHOLDS.chanceMultiple / classes) return `clean accuracy ${percent(clean)}, near chance`;
-  if (record.config.model !== 'lenet-apb') return null;
   const same = (r: RunRecord): boolean =>
     r.config.model === 'lenet' &&
     r.config.dataset === record.config.dataset &&
@@ -158,12 +171,16 @@ function collapseReason(record: RunRecord, trained: RunRecord[]): string | null 
     r.config.adversarialSource === record.config.adversarialSource &&
     r.config.epochs === record.config.epochs &&
     r.config.trainLimit === record.config.trainLimit;
-  const classical = mean(trained.filter(same).map((r) => r.evaluation?.clean.accuracy ?? null));
-  if (classical.value === null) return null;
-  const chance = 1 / classes;
-  const threshold = chance + COLLAPSE_THRESHOLDS.classicalShare * (classical.value - chance);
-  if (clean >= threshold) return null;
-  return `clean accuracy ${percent(clean)}, far below the classical LeNet trained the same way (${percent(classical.value)}${classical.runs > 1 ? `, mean of ${classical.runs}` : ''})`;
+  // Only APB runs are compared with the classical LeNet.
+  const classical = record.config.model === 'lenet-apb' ? mean(trained.filter(same).map((r) => r.evaluation?.clean.accuracy ?? null)) : { value: null, runs: 0 };
+  switch (collapseKind(clean, flag, classical.value)) {
+    case 'chance':
+      return `clean accuracy ${percent(clean)}, near chance`;
+    case 'classical':
+      return `clean accuracy ${percent(clean)}, far below the classical LeNet trained the same way (${percent(classical.value)}${classical.runs > 1 ? `, mean of ${classical.runs}` : ''})`;
+    default:
+      return null;
+  }
 }
 
 const EPS_MATCH = 1e-6;
@@ -226,7 +243,7 @@ function isSourceRun(run: FoundRun): boolean {
 }
 
 /** A record written by re-evaluating a trained model (it names the run it was evaluated from). */
-function isReEvaluation(record: RunRecord): boolean {
+export function isReEvaluation(record: RunRecord): boolean {
   return typeof (record as RunRecord & { evaluatedFrom?: unknown }).evaluatedFrom === 'string';
 }
 

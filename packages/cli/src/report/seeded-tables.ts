@@ -1,7 +1,7 @@
 import type { RunRecord } from '@apb/scenarios';
 
 import { PAPER_DATASETS, PAPER_EPS, PAPER_SCENARIOS, type PaperResults } from './paper-results.js';
-import { attackFamily, COLLAPSE_THRESHOLDS } from './report-data.js';
+import { attackFamily, collapseKind, COLLAPSE_THRESHOLDS, isReEvaluation } from './report-data.js';
 import { estimate, formatEstimate, pairedDifference, verdictOf, type Estimate, type Verdict } from './statistics.js';
 
 /**
@@ -46,8 +46,6 @@ const LOCATION_KEYS = new Set(['evaluation', 'seed', 'dataDir', 'sourcesDir', 'b
 function modelKey(config: RunRecord['config']): string {
   return JSON.stringify(Object.entries(config).filter(([key]) => !LOCATION_KEYS.has(key)));
 }
-
-const isReEvaluation = (record: RunRecord) => typeof (record as RunRecord & { evaluatedFrom?: unknown }).evaluatedFrom === 'string';
 
 /** Groups complete records (source models excluded by the caller) into models over seeds. */
 export function groupBySeed(records: readonly RunRecord[]): SeededModel[] {
@@ -104,14 +102,11 @@ export function collapsedSeeds(models: readonly SeededModel[]): Set<string> {
     const twin = classicalTwin(models, model);
     for (const [seed, records] of model.seeds) {
       const clean = seedValue(records, 'clean');
+      if (clean === null) continue;
       const flag = records.flatMap((record) => record.evaluation?.diagnostics ?? []).find((d) => d.flag === 'collapsed');
-      // Records before the flag existed do not say how many classes; the paper's data sets have 10.
-      const chance = 1 / (flag?.values.classes ?? 10);
       const reference = twin?.seeds.get(seed);
       const classicalClean = reference === undefined ? null : seedValue(reference, 'clean');
-      const nearChance = flag?.raised === true || (flag === undefined && clean !== null && clean < COLLAPSE_THRESHOLDS.chanceMultiple * chance);
-      const belowClassical = clean !== null && classicalClean !== null && clean < chance + COLLAPSE_THRESHOLDS.classicalShare * (classicalClean - chance);
-      if (nearChance || belowClassical) collapsed.add(seedId(model, seed));
+      if (collapseKind(clean, flag, classicalClean) !== null) collapsed.add(seedId(model, seed));
     }
   }
   return collapsed;
