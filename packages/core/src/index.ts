@@ -5,3 +5,4 @@ export { createRandom, type Random } from './xoshiro128.js';
 export { lcg32 } from './lcg32.js';
 export { seededPermutation, shuffleInPlace, shuffledIndices } from './shuffle.js';
 export { deriveSeed } from './derive-seed.js';
+export { portablePath } from './portable-path.js';

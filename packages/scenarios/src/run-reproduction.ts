@@ -2,9 +2,9 @@ import { ApbError } from '@apb/core';
 import { fork, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '@apb/core';
+import { portablePath, writeFileAtomic } from '@apb/core';
 import { executeSpec } from './execute-spec.js';
 import { planReproduction, type Figure, type Preset, type RunSpec } from './plan.js';
 import { isRunHeldError, RUN_HELD } from './run-lease.js';
@@ -150,11 +150,6 @@ export async function runReproduction(options: ReproductionOptions): Promise<Rep
     `${JSON.stringify({ figure: options.figure ?? null, preset: options.preset ?? null, jobs, ...portable, specs: specs.map(({ config: _config, ...rest }) => rest) }, null, 2)}\n`,
   );
   return summary;
-}
-
-/** `path` relative to `root`, with `/` separators on every platform. */
-function portablePath(root: string, path: string): string {
-  return relative(root, path).split(sep).join('/');
 }
 
 interface Runner {

@@ -2,7 +2,7 @@ import type { RobustnessEvaluation } from '@apb/attacks';
 import type { EvaluationPlan } from '@apb/scenarios';
 import { Command, Option } from 'commander';
 import { access } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 import { cliError } from '../cli-error.js';
@@ -12,7 +12,7 @@ import { colors, percent, processOutput, silentOutput, type Output } from '../ou
 import { createProgress, type Progress } from '../progress.js';
 import { BACKENDS, evaluationFlagOptions, evaluationFlags, evaluationOptionKey, flagOption, trainFlags } from '../train-flags.js';
 import { flagNameOf } from '../flag-names.js';
-import { writeFileAtomic } from '@apb/core';
+import { portablePath, writeFileAtomic } from '@apb/core';
 
 
 /** The evaluation budgets `apb eval` takes, as `--eval-*` flags: the rows of `apb train`'s table. */
@@ -211,7 +211,7 @@ export async function runEval(options: EvalOptions, output: Output = silentOutpu
     if (out !== undefined) {
       // Portable like a results folder: paths relative to the record, data files by name and digest.
       const here = dirname(resolve(out));
-      const local = (path: string) => relative(here, path).split(sep).join('/') || '.';
+      const local = (path: string) => portablePath(here, path);
       const record: EvalRecord = {
         kind: EVAL_RECORD_KIND,
         createdAt: new Date().toISOString(),

@@ -1,11 +1,11 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 import { colors, processOutput, silentOutput, type Output } from '../output.js';
 import { BACKENDS, listOf } from '../train-flags.js';
-import { writeFileAtomic } from '@apb/core';
+import { portablePath, writeFileAtomic } from '@apb/core';
 import { runReport, type ReportResult } from './report.js';
 import { trainProgressBar } from './train.js';
 
@@ -169,7 +169,7 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
  * returned summary keeps absolute paths for the caller.
  */
 export function portableSummaryJson(summary: ReproduceSummary): string {
-  const local = (path: string) => relative(summary.out, path).split(sep).join('/') || '.';
+  const local = (path: string) => portablePath(summary.out, path);
   const portable: ReproduceSummary = {
     ...summary,
     out: '.',
