@@ -56,10 +56,10 @@ export async function loadDataset(
   checkLimit(options.limit);
   const log = verboseLog(options);
   if (typeof name === 'object' && name !== null) {
-    const [images, labels] = await Promise.all([
+    const [images, labels] = await bothInOrder(
       readCustomFile(name, split, 'images', log),
       readCustomFile(name, split, 'labels', log),
-    ]);
+    );
     const labelsOnly = labels.content.subarray(Math.min(8, labels.content.length));
     const classNames = await customClassNames(name, labelsOnly);
     return applyLimit(datasetFromIdx(name.name, split, images, labels, classNames), options);
@@ -73,10 +73,21 @@ export async function loadDataset(
   const entry = datasets[name];
   const resolveOptions: ResolveOptions = { ...options, ...(log ? { log } : {}) };
   if (!log) delete resolveOptions.log;
-  const [images, labels] = await Promise.all([
+  const [images, labels] = await bothInOrder(
     resolveOfficialFile(name, registryFile(name, split, 'images'), resolveOptions),
     resolveOfficialFile(name, registryFile(name, split, 'labels'), resolveOptions),
-  ]);
+  );
   const dataset = datasetFromIdx(name, split, images, labels, [...entry.classNames]);
   return applyLimit(dataset, options);
+}
+
+/**
+ * Awaits both, and when both fail reports the first one's error: Promise.all would report whichever
+ * failed sooner, so the same missing folder named the images file on one machine and the labels file on another.
+ */
+async function bothInOrder<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
 }
