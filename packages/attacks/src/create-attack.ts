@@ -20,7 +20,7 @@ const KNOWN_PARAMS: Record<AttackName, readonly string[]> = {
   'fgsm-rs': ['alpha', 'seed', 'targeted'],
   square: ['queries', 'pInit', 'seed', 'targeted'],
   noise: ['seed'],
-  transfer: ['source', 'attack', 'attackParams'],
+  transfer: ['source', 'attack', 'attackParams', 'name'],
 };
 
 /**
@@ -60,7 +60,7 @@ export function createAttack(name: string, params: Record<string, unknown> = {})
         typeof params.attack === 'string'
           ? createAttack(params.attack, (params.attackParams ?? {}) as Record<string, unknown>)
           : (params.attack ?? new LinfPgd());
-      return new Transfer({ source: params.source as Classifier, attack: inner as Attack });
+      return new Transfer({ source: params.source as Classifier, attack: inner as Attack, ...(params.name === undefined ? {} : { name: params.name as string }) });
     }
   }
 }

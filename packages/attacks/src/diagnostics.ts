@@ -150,7 +150,7 @@ export async function runDiagnostics(model: Classifier, view: DatasetView, input
   const own = input.outcomes;
   const oneStep = [...own.filter((o) => ['fgsm', 'fgsm-margin', 'fgsm-rs'].includes(o.attack)), fgsm];
   const iterative = [...own.filter((o) => o.attack === 'pgd' || o.attack === 'pgd-margin'), at(pgdCe, epsStar)];
-  const blackBox = own.filter((o) => o.attack === 'square' || o.attack === 'transfer');
+  const blackBox = own.filter((o) => o.attack === 'square' || o.attack === 'transfer' || o.attack.startsWith('transfer-'));
   const whiteBox = [...own.filter((o) => o.attack === 'pgd' || o.attack === 'pgd-margin'), at(pgdCe, epsStar), at(pgdMargin, epsStar)];
 
   const diagnostics: Diagnostic[] = [];

@@ -98,4 +98,10 @@ describe('Transfer', () => {
     expect(() => new Transfer({ source: undefined as unknown as tfl.LayersModel, attack: new LinfFgsm() })).toThrow(/"source"/);
     expect(() => new Transfer({ source, attack: 'pgd' as unknown as LinfFgsm })).toThrow(/"attack"/);
   });
+
+  it('records its results under the given name, transfer by default', () => {
+    expect(new Transfer({ source, attack: new LinfFgsm() }).name).toBe('transfer');
+    expect(new Transfer({ source, attack: new LinfFgsm(), name: 'transfer-fgsm' }).name).toBe('transfer-fgsm');
+    expect(() => new Transfer({ source, attack: new LinfFgsm(), name: 'Transfer FGSM' })).toThrow(/"name"/);
+  });
 });

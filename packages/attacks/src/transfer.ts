@@ -9,6 +9,11 @@ export interface TransferOptions {
   source: Classifier;
   /** The attack run on `source`, e.g. a `LinfPgd`. */
   attack: Attack;
+  /**
+   * The name results are recorded under. Default `transfer`; an evaluation running transfer from
+   * FGSM and from PGD side by side tells them apart with e.g. `transfer-fgsm` and `transfer-pgd`.
+   */
+  name?: string;
 }
 
 /**
@@ -17,7 +22,7 @@ export interface TransferOptions {
  * resists white-box attacks but not these has masked gradients.
  */
 export class Transfer extends Attack {
-  readonly name = 'transfer';
+  readonly name: string;
   readonly params: Record<string, unknown>;
   readonly source: Classifier;
   readonly attack: Attack;
@@ -36,6 +41,13 @@ export class Transfer extends Attack {
         suggestion: 'Pass the attack to run on the source model as attack.',
       });
     }
+    if (options.name !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(options.name)) {
+      throw new ApbError(`Transfer: option "name" must be a lowercase name such as transfer-fgsm, got ${JSON.stringify(options.name)}`, {
+        code: 'INVALID_OPTION',
+        suggestion: 'Use lowercase letters, digits and -.',
+      });
+    }
+    this.name = options.name ?? 'transfer';
     this.source = options.source;
     this.attack = options.attack;
     this.params = { attack: this.attack.name, attackParams: this.attack.params };

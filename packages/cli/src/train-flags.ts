@@ -72,7 +72,7 @@ export const trainFlags = {
   testLimit: { placeholder: 'n', description: 'evaluate on n test images (stratified; default: all)', schema: count },
   dataDir: { placeholder: 'dir', description: 'directory holding the datasets (default: $APB_DATA_DIR, then the cache)', schema: z.string().min(1, 'must not be empty') },
   backend: { placeholder: 'name', description: `backend: ${BACKENDS.join(' | ')}`, schema: z.enum(BACKENDS), default: 'auto' },
-  preset: { placeholder: 'name', description: 'reproduction preset the run belongs to: smoke | quick | paper', schema: z.enum(['smoke', 'quick', 'paper']) },
+  preset: { placeholder: 'name', description: 'reproduction preset the run belongs to: smoke | quick | long | paper', schema: z.enum(['smoke', 'quick', 'long', 'paper']) },
   sourcesDir: { placeholder: 'dir', description: 'folder under which source models (precomputed, transfer: classical LeNets other runs reuse) are kept (default: the sources folder beside --out, OUT/../sources)', schema: z.string().min(1, 'must not be empty') },
 } as const satisfies Record<string, ConfigFlag>;
 
@@ -90,6 +90,11 @@ export const evaluationFlags = {
   diagnosticsLimit: { placeholder: 'n', description: 'images of the fixed seeded subset the diagnostics use', schema: count, default: '200' },
   transferSeed: { placeholder: 's', description: 'seed of the classical LeNet the transfer attack is crafted on (default: --seed + 1000)', schema: whole.min(0, 'must be at least 0') },
   transferEpochs: { placeholder: 'n', description: 'epochs of the transfer source model (default: --epochs)', schema: count },
+  checkpoints: {
+    placeholder: 'list',
+    description: 'epochs after which training also evaluates the model (without diagnostics), kept as evaluation.history, e.g. 1,2,5,10',
+    schema: listOf(count),
+  },
 } as const satisfies Record<string, ConfigFlag>;
 
 /** Fields of {@link trainFlags}: the top-level `TrainConfig` fields, `evaluation` aside. */

@@ -6,7 +6,7 @@ import { writeDirectoryAtomic } from '@apb/core';
 import { saveModel } from '@apb/layers';
 import { readWeightsInto } from './model-files.js';
 import { optimizerState, restoreOptimizerState } from './internal/optimizer-state.js';
-import type { HistoryEntry } from './run-record.js';
+import type { CheckpointEvaluation, HistoryEntry } from './run-record.js';
 import type { TrainConfig } from './train-config.js';
 
 /** What a checkpoint keeps besides the model's and the optimizer's weights. */
@@ -20,6 +20,8 @@ export interface CheckpointState {
   /** Forward and backward passes of one epoch, in batch-sized units. */
   forwardPasses: number;
   backwardPasses: number;
+  /** The evaluations at `evaluation.checkpoints` so far (absent in checkpoints of runs without them). */
+  evaluationHistory?: CheckpointEvaluation[];
 }
 
 const CHECKPOINTS = 'checkpoints';

@@ -2,6 +2,7 @@ import { ApbError } from '@apb/core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { join, resolve } from 'node:path';
 import { evaluateModel } from './evaluate-model.js';
+import { needsTransferSource } from './evaluation-attacks.js';
 import { prepareBackend } from './internal/backend-setup.js';
 import { buildModel } from './internal/model-factory.js';
 import { loadSplit } from './internal/training-data.js';
@@ -66,13 +67,13 @@ async function evaluateLeasedRun(options: EvaluateRunOptions): Promise<RunRecord
   let transfer: tfl.LayersModel | undefined;
   try {
     await readWeightsInto(model, join(options.fromDir, 'model'));
-    if (config.evaluation.attacks.includes('transfer')) {
+    if (needsTransferSource(config.evaluation.attacks)) {
       const directory = resolve(options.transferSource ?? sourceDirectoryFor(config, 'transfer', options.fromDir));
       if (await ensureSourceTrained(config, 'transfer', directory, { signal: options.signal })) {
         transfer = await readSourceModel(config, 'transfer', directory);
       }
     }
-    const evaluated = transfer || !config.evaluation.attacks.includes('transfer')
+    const evaluated = transfer || !needsTransferSource(config.evaluation.attacks)
       ? await evaluateModel(model, test, config.evaluation, { transferSource: transfer, seed: config.seed, signal: options.signal })
       : undefined;
     const now = new Date().toISOString();

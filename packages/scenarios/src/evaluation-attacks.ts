@@ -33,6 +33,8 @@ export interface EvaluationAttackDefinition {
   family?: string;
   /** One line for `--help` and errors. */
   description: string;
+  /** Whether the attack crafts on the transfer source model, which the run then trains first. */
+  needsTransferSource?: boolean;
   /** Size of the fixed seeded subset the attack runs on (null or absent: the whole evaluated set). */
   subsetLimit?: (plan: EvaluationBudgets) => number | null;
   /** The attack object; its `name` must be this definition's name, since results are recorded under it. */
@@ -85,7 +87,22 @@ export function evaluationAttackFamily(name: string): string | undefined {
 }
 
 /** The attacks every evaluation can name without registering anything. */
-export const BUILT_IN_ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'square', 'noise'] as const;
+export const BUILT_IN_ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'transfer-fgsm', 'transfer-pgd', 'square', 'noise'] as const;
+
+/** Whether any attack of `attacks` crafts on the transfer source model. */
+export function needsTransferSource(attacks: readonly string[]): boolean {
+  return attacks.some((name) => evaluationAttackDefinition(name)?.needsTransferSource === true);
+}
+
+function requireTransferSource(transferSource: tfl.LayersModel | undefined): tfl.LayersModel {
+  if (!transferSource) {
+    throw new ApbError('The evaluation plan has a transfer attack but no source model was given.', {
+      code: 'TRANSFER_SOURCE_MISSING',
+      suggestion: 'Pass transferSource (a classical LeNet trained with another seed), or drop the transfer attacks.',
+    });
+  }
+  return transferSource;
+}
 
 const pgdSubset = (plan: EvaluationBudgets) => plan.pgdLimit;
 
@@ -106,17 +123,27 @@ registerEvaluationAttack({
 registerEvaluationAttack({
   name: 'transfer',
   description: 'PGD adversarials crafted on a classical LeNet trained with another seed',
+  needsTransferSource: true,
   subsetLimit: pgdSubset,
-  build: (plan, { createAttack, seed, transferSource }) => {
-    if (!transferSource) {
-      throw new ApbError('The evaluation plan has the transfer attack but no source model was given.', {
-        code: 'TRANSFER_SOURCE_MISSING',
-        suggestion: 'Pass transferSource (a classical LeNet trained with another seed), or drop transfer from the attacks.',
-      });
-    }
-    // The surrogate is attacked white-box with the same PGD the target faces.
-    return createAttack('transfer', { source: transferSource, attack: 'pgd', attackParams: { steps: plan.pgdSteps, seed } });
-  },
+  // The surrogate is attacked white-box with the same PGD the target faces.
+  build: (plan, { createAttack, seed, transferSource }) =>
+    createAttack('transfer', { source: requireTransferSource(transferSource), attack: 'pgd', attackParams: { steps: plan.pgdSteps, seed } }),
+});
+registerEvaluationAttack({
+  name: 'transfer-pgd',
+  family: 'transfer',
+  description: 'the transfer attack under the name that sets it beside transfer-fgsm',
+  needsTransferSource: true,
+  subsetLimit: pgdSubset,
+  build: (plan, { createAttack, seed, transferSource }) =>
+    createAttack('transfer', { source: requireTransferSource(transferSource), attack: 'pgd', attackParams: { steps: plan.pgdSteps, seed }, name: 'transfer-pgd' }),
+});
+registerEvaluationAttack({
+  name: 'transfer-fgsm',
+  description: 'FGSM adversarials crafted on a classical LeNet trained with another seed',
+  needsTransferSource: true,
+  build: (_plan, { createAttack, transferSource }) =>
+    createAttack('transfer', { source: requireTransferSource(transferSource), attack: 'fgsm', name: 'transfer-fgsm' }),
 });
 registerEvaluationAttack({
   name: 'square',

@@ -37,6 +37,7 @@ export {
   evaluationAttackDefinition,
   evaluationAttackFamily,
   evaluationAttackNames,
+  needsTransferSource,
   registerEvaluationAttack,
   unregisterEvaluationAttack,
   type EvaluationAttackContext,

@@ -1,11 +1,18 @@
 import { ApbError } from '@apb/core';
+import { needsTransferSource } from './evaluation-attacks.js';
 import { sourceConfigFor, sourceFolderName, type SourceKind } from './sources.js';
 import { evaluationPlanSchema, resolveTrainConfig, runIdFor, type EvaluationPlan, type TrainConfig, type TrainConfigInput } from './train-config.js';
 
-/** Which part of the paper a reproduction covers. */
-export type Figure = '2' | '3a' | '3b' | 'all';
-/** How much compute a reproduction spends (see README: smoke for CI, quick for a laptop, paper for GPUs). */
-export type Preset = 'smoke' | 'quick' | 'paper';
+/**
+ * Which part of the paper a reproduction covers. `all` is the paper's figures; `masking` is our
+ * training-length study (is the robustness of clean-trained models real, or gradient masking?).
+ */
+export type Figure = '2' | '3a' | '3b' | 'all' | 'masking';
+/**
+ * How much compute a reproduction spends (see README: smoke for CI, quick for a laptop, long for
+ * the 100-epoch masking study on a workstation, paper for GPUs).
+ */
+export type Preset = 'smoke' | 'quick' | 'long' | 'paper';
 
 /** Figure 3a's FGSM budgets and Figure 3b's bias memories (h = 0 is the naive APB). */
 export const FIGURE_3A_EPS = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3];
@@ -48,12 +55,23 @@ export interface PlanOptions {
   seeds?: number[];
 }
 
+/**
+ * The masking study: clean-trained classical LeNet and naive APB LeNet at two APB steps, evaluated
+ * at these epochs (those below the run's length; the last epoch is always evaluated) with every
+ * attack family, cross-entropy and margin-loss apart, white-box, transfer and gradient-free.
+ */
+export const MASKING_CHECKPOINTS = [1, 2, 5, 10, 20, 50, 100, 200, 500];
+export const MASKING_ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer-fgsm', 'transfer-pgd', 'square'] as const;
+export const MASKING_APB_EPS = [0.01, 0.1];
+
 /** The evaluation of Figure 3b's models: the paper's FGSM, beside margin-loss FGSM and PGD at eps 0.3. */
 const FIGURE_3B_ATTACKS = ['fgsm', 'fgsm-margin', 'pgd'] as const;
 
 interface PresetSettings {
   train: TrainConfigInput;
   evaluation: Partial<EvaluationPlan>;
+  /** The masking study's evaluation, over `evaluation` (it runs seven times per run). */
+  masking?: Partial<EvaluationPlan>;
 }
 
 /**
@@ -71,6 +89,14 @@ export const PRESETS: Record<Preset, PresetSettings> = {
   quick: {
     train: { epochs: 3, batchSize: 128, pgdSteps: 5 },
     evaluation: { pgdSteps: 10, pgdRestarts: 1, pgdLimit: 1000, squareQueries: 100, squareLimit: 500, diagnosticsLimit: 100 },
+    masking: { limit: 2000, pgdLimit: 500, squareLimit: 200 },
+  },
+  // The masking study at 100 epochs on 2 cores: seven evaluations per run on seeded subsets
+  // (clean and FGSM on 2,000 test images, PGD and transfer on 500, Square on 200).
+  long: {
+    train: { epochs: 100, batchSize: 128, pgdSteps: 5 },
+    evaluation: { pgdSteps: 10, pgdRestarts: 2, pgdLimit: 1000, squareQueries: 100, squareLimit: 500, diagnosticsLimit: 200 },
+    masking: { limit: 2000, pgdLimit: 500, squareLimit: 200 },
   },
   paper: {
     train: { epochs: 500, batchSize: 128, pgdSteps: 10 },
@@ -86,10 +112,10 @@ export const PRESETS: Record<Preset, PresetSettings> = {
  */
 export function planReproduction(options: PlanOptions): RunSpec[] {
   if (!(options.preset in PRESETS)) {
-    throw new ApbError(`Unknown preset "${String(options.preset)}".`, { code: 'BAD_OPTION', suggestion: 'Use --preset smoke, quick or paper.' });
+    throw new ApbError(`Unknown preset "${String(options.preset)}".`, { code: 'BAD_OPTION', suggestion: 'Use --preset smoke, quick, long or paper.' });
   }
-  if (!['2', '3a', '3b', 'all'].includes(options.figure)) {
-    throw new ApbError(`Unknown figure "${String(options.figure)}".`, { code: 'BAD_OPTION', suggestion: 'Use --figure 2, 3a, 3b or all.' });
+  if (!['2', '3a', '3b', 'all', 'masking'].includes(options.figure)) {
+    throw new ApbError(`Unknown figure "${String(options.figure)}".`, { code: 'BAD_OPTION', suggestion: 'Use --figure 2, 3a, 3b, all or masking.' });
   }
   const seeds = options.seeds ?? [options.overrides?.seed ?? 1];
   if (seeds.length === 0 || new Set(seeds).size !== seeds.length || !seeds.every((seed) => Number.isInteger(seed) && seed >= 0)) {
@@ -99,7 +125,7 @@ export function planReproduction(options: PlanOptions): RunSpec[] {
   const evaluation = (overrides: Partial<EvaluationPlan> = {}) => evaluationPlanSchema.parse({ ...preset.evaluation, ...overrides });
   const configFor = (input: TrainConfigInput, plan: EvaluationPlan = evaluation()) =>
     resolveTrainConfig({ ...preset.train, ...options.overrides, ...input, preset: options.preset, evaluation: plan });
-  const wants = (figure: Figure) => options.figure === 'all' || options.figure === figure;
+  const wants = (figure: Figure) => (options.figure === 'all' && figure !== 'masking') || options.figure === figure;
   const specs = new Map<string, RunSpec>();
   const add = (spec: RunSpec) => {
     const known = specs.get(spec.id);
@@ -109,7 +135,7 @@ export function planReproduction(options: PlanOptions): RunSpec[] {
   };
   const addTrain = (config: TrainConfig, role: string) => {
     const sources: Partial<Record<SourceKind, string>> = {};
-    if (config.evaluation.attacks.includes('transfer')) sources.transfer = addSource(config, 'transfer');
+    if (needsTransferSource(config.evaluation.attacks)) sources.transfer = addSource(config, 'transfer');
     if (config.scenario !== 'clean' && config.adversarialSource === 'precomputed') sources.precomputed = addSource(config, 'precomputed');
     const dependsOn = [sources.transfer, sources.precomputed].filter((id) => id !== undefined);
     return add({ id: runIdFor(config), kind: 'train', config, dependsOn, ...(dependsOn.length > 0 ? { sources } : {}), roles: [role] });
@@ -151,6 +177,17 @@ export function planReproduction(options: PlanOptions): RunSpec[] {
         for (const memories of FIGURE_3B_MEMORIES.filter((h) => h > 0)) {
           addTrain(configFor({ dataset, seed, model: 'lenet-apb', apb: 'multimodal', memories, scenario: 'clean' }, plan), 'figure-3b');
         }
+      }
+      if (wants('masking')) {
+        const epochs = configFor({ dataset, seed }).epochs;
+        const plan = evaluation({
+          ...preset.masking,
+          attacks: [...MASKING_ATTACKS],
+          eps: [0.3],
+          checkpoints: MASKING_CHECKPOINTS.filter((epoch) => epoch < epochs),
+        });
+        addTrain(configFor({ dataset, seed, model: 'lenet', scenario: 'clean' }, plan), 'masking');
+        for (const apbEps of MASKING_APB_EPS) addTrain(configFor({ dataset, seed, model: 'lenet-apb', apb: 'naive', apbEps, scenario: 'clean' }, plan), 'masking');
       }
     }
   }

@@ -37,6 +37,18 @@ export const evaluationRecordSchema = z.looseObject({
   diagnostics: z.array(
     z.looseObject({ flag: z.string(), raised: z.boolean(), detail: z.string(), values: z.record(z.string(), z.number()) }),
   ),
+  history: z
+    .array(
+      z.looseObject({
+        epoch: z.int().positive(),
+        clean: z.looseObject({ accuracy: fraction, n: z.int().nonnegative() }),
+        attacks: z.array(z.looseObject({ attack: z.string(), eps: z.number().nonnegative(), accuracy: fraction, n: z.int().nonnegative(), seconds })),
+        softmaxSaturation: z.looseObject({ share: fraction, n: z.int().nonnegative() }),
+        apbDelta: z.array(z.looseObject({ layer: z.string(), maxAbs: z.number().nonnegative() })),
+        seconds,
+      }),
+    )
+    .optional(),
 });
 
 /** Cost accounting of a run; passes are per epoch, in units of one batch-sized pass. */
@@ -90,6 +102,20 @@ export interface EvaluationRecord {
   attacks: { attack: string; eps: number; accuracy: number; n: number; seconds: number; params?: Record<string, unknown> }[];
   worstCase: { eps: number; accuracy: number; n: number; attacks: string[] }[];
   diagnostics: { flag: string; raised: boolean; detail: string; values: Record<string, number> }[];
+  /** The model evaluated during training at `evaluation.checkpoints` and after the last epoch. */
+  history?: CheckpointEvaluation[];
+}
+
+/** One point of `evaluation.history`: the model after `epoch` epochs (docs/run-json.md). */
+export interface CheckpointEvaluation {
+  epoch: number;
+  clean: { accuracy: number; n: number };
+  attacks: { attack: string; eps: number; accuracy: number; n: number; seconds: number }[];
+  /** Share of the evaluated images whose float32 softmax maximum is exactly 1.0 (zero cross-entropy gradient). */
+  softmaxSaturation: { share: number; n: number };
+  /** max |delta| of each APB layer; empty for a classical model. */
+  apbDelta: { layer: string; maxAbs: number }[];
+  seconds: number;
 }
 
 /** Cost accounting of a run; passes are per epoch, in units of one batch-sized pass. */

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { buildRunRecord } from './build-run-record.js';
 import { readLastCheckpoint, restoreCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { checkDataFitsModel } from './data-fit.js';
+import { checkpointEntry, checkpointEpochs, evaluateCheckpoint } from './checkpoint-evaluation.js';
+import { needsTransferSource } from './evaluation-attacks.js';
 import { evaluateModel } from './evaluate-model.js';
 import { prepareBackend } from './internal/backend-setup.js';
 import { buildModel } from './internal/model-factory.js';
@@ -13,7 +15,7 @@ import { loadSplit } from './internal/training-data.js';
 import { ensureWritableDirectory } from './output-location.js';
 import { acquireRunLease } from './run-lease.js';
 import { tryReadRunRecord, writeRunRecord } from './run-record-io.js';
-import type { EvaluationRecord, HistoryEntry, RunRecord } from './run-record.js';
+import type { CheckpointEvaluation, EvaluationRecord, HistoryEntry, RunRecord } from './run-record.js';
 import { saveRunModels } from './save-run-models.js';
 import { readSourceModel, type SourceKind } from './sources.js';
 import { resolveTrainConfig, type TrainConfig } from './train-config.js';
@@ -88,6 +90,8 @@ async function trainLeasedRun(config: TrainConfig, options: RunTrainingOptions):
   const test = await loadSplit(config.dataset, 'test', { dataDir: config.dataDir, datasetDir: config.datasetDir, limit: config.testLimit });
 
   let history: HistoryEntry[] = checkpoint?.state.history ?? [];
+  let evaluationHistory: CheckpointEvaluation[] = checkpoint?.state.evaluationHistory ?? [];
+  const evaluateAt = new Set(checkpointEpochs(config.evaluation, config.epochs));
   let trainSeconds = checkpoint?.state.trainSeconds ?? 0;
   let passes = { forward: checkpoint?.state.forwardPasses ?? 0, backward: checkpoint?.state.backwardPasses ?? 0 };
   // Wall time spent by earlier, interrupted invocations of this run.
@@ -111,6 +115,13 @@ async function trainLeasedRun(config: TrainConfig, options: RunTrainingOptions):
     const source = await readSourceModel(config, kind, directory);
     sources.push(source);
     return source;
+  };
+  let transfer: tfl.LayersModel | undefined;
+  /** The transfer source when the plan needs one (loaded once), false when a signal stopped its training. */
+  const transferModel = async (): Promise<tfl.LayersModel | undefined | false> => {
+    if (!needsTransferSource(config.evaluation.attacks)) return undefined;
+    transfer ??= await sourceModel('transfer');
+    return transfer ?? false;
   };
   try {
     checkDataFitsModel(model, train);
@@ -142,6 +153,15 @@ async function trainLeasedRun(config: TrainConfig, options: RunTrainingOptions):
       }
       trainSeconds += outcome.entry.seconds;
       passes = { forward: outcome.forward, backward: outcome.backward };
+      if (evaluateAt.has(epoch)) {
+        onProgress?.({ type: 'phase', phase: 'evaluate', detail: `epoch ${epoch} of ${config.epochs}` });
+        const source = await transferModel();
+        const entry = source === false ? undefined : await evaluateCheckpoint(model, test, config.evaluation, epoch, { seed: config.seed, transferSource: source, signal });
+        // The epoch is not checkpointed without its evaluation: a resumed run trains it again, exactly.
+        if (!entry) return await finish(runJson, record('interrupted'));
+        evaluationHistory = [...evaluationHistory, entry];
+        onProgress?.({ type: 'phase', phase: 'train' });
+      }
       history = [...history, outcome.entry];
       await writeCheckpoint(outDir, model, optimizer, {
         epoch,
@@ -151,18 +171,21 @@ async function trainLeasedRun(config: TrainConfig, options: RunTrainingOptions):
         trainSeconds,
         forwardPasses: passes.forward,
         backwardPasses: passes.backward,
+        ...(evaluateAt.size > 0 ? { evaluationHistory } : {}),
       });
       onProgress?.({ type: 'epoch', entry: outcome.entry, epochs: config.epochs });
     }
 
     onProgress?.({ type: 'phase', phase: 'evaluate' });
-    let transfer: tfl.LayersModel | undefined;
-    if (config.evaluation.attacks.includes('transfer')) {
-      transfer = await sourceModel('transfer');
-      if (!transfer) return await finish(runJson, record('interrupted'));
-    }
-    const evaluated = await evaluateModel(model, test, config.evaluation, { transferSource: transfer, seed: config.seed, signal });
+    const evaluationStarted = performance.now();
+    const source = await transferModel();
+    if (source === false) return await finish(runJson, record('interrupted'));
+    const evaluated = await evaluateModel(model, test, config.evaluation, { transferSource: source, seed: config.seed, signal });
     if (!evaluated) return await finish(runJson, record('interrupted'));
+    if (config.evaluation.checkpoints.length > 0) {
+      const last = checkpointEntry(model, test, config.evaluation, config.epochs, evaluated.evaluation, config.seed, evaluationStarted);
+      evaluated.evaluation.history = [...evaluationHistory, last];
+    }
 
     onProgress?.({ type: 'phase', phase: 'save' });
     await saveRunModels(outDir, model, config);

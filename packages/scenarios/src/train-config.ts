@@ -40,6 +40,11 @@ const evaluationPlanShape = {
   transferSeed: z.int().nonnegative().nullable().default(null),
   /** Epochs of the transfer source (null: the run's own epochs). */
   transferEpochs: z.int().positive().nullable().default(null),
+  /**
+   * Epochs after which training pauses to evaluate the model with this plan (without diagnostics),
+   * kept with the final evaluation as `evaluation.history`; [] evaluates only at the end.
+   */
+  checkpoints: z.array(z.int().positive()).default([]),
 };
 
 /**
@@ -107,7 +112,7 @@ const trainConfigShape = {
   dataDir: z.string().min(1).nullable().default(null),
   backend: z.enum(['auto', 'native', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
   /** Reproduction preset the run belongs to (null: a run of its own). */
-  preset: z.enum(['smoke', 'quick', 'paper']).nullable().default(null),
+  preset: z.enum(['smoke', 'quick', 'long', 'paper']).nullable().default(null),
   /** Where sibling runs share source models (precomputed and transfer); null: `<outDir>/../sources`. */
   sourcesDir: z.string().min(1).nullable().default(null),
   evaluation: evaluationPlanSchema.default(() => evaluationPlanSchema.parse({})),
@@ -240,6 +245,8 @@ export function runIdFor(config: TrainConfig): string {
   if (architecture !== 'lenet') parts.push(architecture);
   if (config.apb === null) parts.push('classical');
   else parts.push(config.apb === 'multimodal' ? `apb-multimodal-h${config.memories}` : 'apb-naive');
+  // The paper's APB step (0.01) stays out of the id, so ids stay those of runs from before the option varied.
+  if (config.apb !== null && config.apbEps !== 0.01) parts.push(`eps${config.apbEps}`);
   // Only the multimodal APB has memories to step; the default step keeps the ids of earlier versions.
   if (config.apb === 'multimodal' && config.apbMemoryStep === 'fixed') parts.push('fixed-step');
   parts.push(`s${config.seed}`);

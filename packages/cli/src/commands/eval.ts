@@ -1,5 +1,6 @@
 import type { RobustnessEvaluation } from '@apb/attacks';
 import type { EvaluationPlan } from '@apb/scenarios';
+import { needsTransferSource } from '@apb/scenarios/evaluation-attacks';
 import { Command, Option } from 'commander';
 import { access } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -49,9 +50,9 @@ export const evalOptionsSchema = z
     force: z.boolean().default(false),
     json: z.boolean().default(false),
   })
-  .refine((o) => o.evalAttacks === undefined || !o.evalAttacks.includes('transfer') || o.transferFrom !== undefined, {
+  .refine((o) => o.evalAttacks === undefined || !needsTransferSource(o.evalAttacks) || o.transferFrom !== undefined, {
     path: ['transferFrom'],
-    message: 'is required with --eval-attacks transfer: the folder of the source model the adversarials are crafted on',
+    message: 'is required with the transfer attacks (transfer, transfer-fgsm, transfer-pgd): the folder of the source model the adversarials are crafted on',
   })
   .refine((o) => o.dataset !== undefined || o.dataDir !== undefined, {
     path: ['dataset'],

@@ -11,8 +11,8 @@ import { trainProgressBar } from './train.js';
 
 /** Options of `apb reproduce`. */
 export const reproduceOptionsSchema = z.strictObject({
-  figure: z.enum(['2', '3a', '3b', 'all']).default('all'),
-  preset: z.enum(['smoke', 'quick', 'paper']).default('smoke'),
+  figure: z.enum(['2', '3a', '3b', 'all', 'masking']).default('all'),
+  preset: z.enum(['smoke', 'quick', 'long', 'paper']).default('smoke'),
   /** Default: `runs/<preset>`. */
   out: z.string().min(1, 'must name a folder').optional(),
   jobs: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').positive('must be at least 1').default(1),
@@ -207,8 +207,8 @@ export function coveredFigures(figures: string[]): string {
 export function reproduceCommand(): Command {
   return new Command('reproduce')
     .description("run the paper's experiments (Figures 2, 3a, 3b) end to end and write the report; finished runs are skipped on restart")
-    .option('--figure <which>', '2 | 3a | 3b | all (default all)')
-    .option('--preset <name>', 'smoke (minutes, small subsets) | quick (full data, few epochs) | paper (500 epochs, for GPUs); default smoke')
+    .option('--figure <which>', '2 | 3a | 3b | all (the paper\'s figures; default) | masking (robustness vs training length, evaluated at epochs 1, 2, 5, 10, ...)')
+    .option('--preset <name>', 'smoke (minutes, small subsets) | quick (full data, few epochs) | long (100 epochs, for --figure masking) | paper (500 epochs, for GPUs); default smoke')
     .option('--out <dir>', 'folder of the runs and the report (default runs/<preset>)')
     .option('--jobs <n>', 'runs trained at the same time (default 1)')
     .option('--seeds <list>', 'repeat every run once per seed, e.g. 1,2,3, for means and 95% intervals (default 1)')
