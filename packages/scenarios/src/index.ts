@@ -15,6 +15,7 @@ export {
   RUN_SCHEMA_VERSION,
   runRecordSchema,
   validateRunRecord,
+  type CheckpointEvaluation,
   type CostRecord,
   type EvaluationRecord,
   type HistoryEntry,
@@ -65,6 +66,9 @@ export { ensureSourceTrained, type EnsureSourceOptions } from './source-training
 export {
   FIGURE_3A_EPS,
   FIGURE_3B_MEMORIES,
+  MASKING_APB_EPS,
+  MASKING_ATTACKS,
+  MASKING_CHECKPOINTS,
   PAPER_DATASETS,
   PAPER_SCENARIOS,
   PRESETS,
@@ -89,3 +93,4 @@ export {
   type TrainingCost,
 } from './measure-training-cost.js';
 export { interruptSignal, type InterruptSignal } from './interrupt-signal.js';
+export { apbDeltaSizes, checkpointEpochs, softmaxSaturation } from './checkpoint-evaluation.js';

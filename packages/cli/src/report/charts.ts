@@ -4,7 +4,9 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import type { RunRecord } from '@apb/scenarios';
 
 import type { CurvePoint, Figure2Row } from './report-data.js';
+import type { PaperResults } from './paper-results.js';
 import { figure3bPoints, type SeededPoint } from './seeded-tables.js';
+import { historyRuns, trainingLengthSpec } from './training-length.js';
 
 /** A chart rendered to a standalone SVG string. */
 export interface Chart {
@@ -130,8 +132,17 @@ export function figure3bSeedsSpec(points: SeededPoint[]): TopLevelSpec {
 }
 
 /** Every chart of the report, rendered. */
-export async function renderCharts(data: { figure2: Figure2Row[]; figure3a: CurvePoint[]; figure3b: CurvePoint[]; complete: RunRecord[] }): Promise<Chart[]> {
+export async function renderCharts(data: { figure2: Figure2Row[]; figure3a: CurvePoint[]; figure3b: CurvePoint[]; complete: RunRecord[]; paper: PaperResults }): Promise<Chart[]> {
   const seeded = figure3bPoints(data.complete);
+  const histories = historyRuns(data.complete, data.paper);
+  const trainingLength: Chart[] = [];
+  for (const dataset of [...new Set(histories.map((run) => run.dataset))]) {
+    trainingLength.push({
+      id: `training-length-${dataset}`,
+      title: `Training length, ${dataset}: accuracy under each attack (eps 0.3) vs epochs, per model`,
+      svg: await renderSvg(trainingLengthSpec(histories, dataset)),
+    });
+  }
   return [
     { id: 'figure-2', title: 'Figure 2: clean and FGSM (eps 0.3) accuracy, classical vs APB', svg: await renderSvg(figure2Spec(data.figure2)) },
     { id: 'figure-3a', title: 'Figure 3a: APB trained on clean data, FGSM accuracy vs eps', svg: await renderSvg(curveSpec(data.figure3a, 'FGSM eps')) },
@@ -145,5 +156,6 @@ export async function renderCharts(data: { figure2: Figure2Row[]; figure3a: Curv
             svg: await renderSvg(figure3bSeedsSpec(seeded)),
           },
         ]),
+    ...trainingLength,
   ];
 }

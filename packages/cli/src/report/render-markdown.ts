@@ -3,6 +3,7 @@ import { PAPER_EPS } from './paper-results.js';
 import type { Measured, ReportData } from './report-data.js';
 import { describeTestImages, reportScope } from './scope.js';
 import { figure2Seeded, figure3bSeeded } from './seeded-tables.js';
+import { historyRuns, trainingLengthTables } from './training-length.js';
 
 /** A Markdown/HTML-agnostic table: header and rows of cell text. */
 export interface Table {
@@ -49,6 +50,8 @@ export function reportTables(data: ReportData): Table[] {
   });
   // Over seeds: intervals, margin-loss FGSM and PGD beside FGSM, and the paper's claims as paired differences.
   tables.push(...figure2Seeded(data.complete, data.paper).tables, ...figure3bSeeded(data.complete).tables);
+  // Robustness against training length, for runs evaluated during training (apb reproduce --figure masking).
+  tables.push(...trainingLengthTables(historyRuns(data.complete, data.paper)));
   tables.push({
     title: 'Robustness (honest numbers beside FGSM)',
     caption: `Accuracy at the paper's eps ${PAPER_EPS} where measured, else at the run's largest eps, with n, the test images it is a fraction of (attacks may run on subsets). Worst case: an image counts only if every attack run on it failed. – = attack not run.`,

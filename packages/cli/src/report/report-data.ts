@@ -185,6 +185,9 @@ function collapseReason(record: RunRecord, trained: RunRecord[]): string | null 
 
 const EPS_MATCH = 1e-6;
 
+/** The APB step of the paper's experiments. */
+export const PAPER_APB_EPS = 0.01;
+
 /**
  * Canonical attack family of a recorded attack name: the family of the evaluation-attack registry
  * (margin-loss variants stay apart), else a guess from the name for results written by other tools
@@ -226,7 +229,8 @@ function isStandard(record: RunRecord): boolean {
 /** The paper's classical and (naive) APB models of Figure 2. */
 function figure2Model(record: RunRecord): 'classical' | 'apb' | null {
   if (record.config.model === 'lenet') return 'classical';
-  if (record.config.model === 'lenet-apb' && record.config.apb === 'naive') return 'apb';
+  // The paper's APB step; other steps (the masking study's 0.1) are no point of the paper's figures.
+  if (record.config.model === 'lenet-apb' && record.config.apb === 'naive' && record.config.apbEps === PAPER_APB_EPS) return 'apb';
   return null;
 }
 

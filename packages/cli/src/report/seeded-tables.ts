@@ -1,7 +1,7 @@
 import type { RunRecord } from '@apb/scenarios';
 
 import { PAPER_DATASETS, PAPER_EPS, PAPER_SCENARIOS, type PaperResults } from './paper-results.js';
-import { attackFamily, collapseKind, COLLAPSE_THRESHOLDS, isReEvaluation } from './report-data.js';
+import { attackFamily, collapseKind, COLLAPSE_THRESHOLDS, isReEvaluation, PAPER_APB_EPS } from './report-data.js';
 import { estimate, formatEstimate, pairedDifference, verdictOf, type Estimate, type Verdict } from './statistics.js';
 
 /**
@@ -22,6 +22,8 @@ export interface SeededModel {
   method: string;
   apb: 'classical' | 'naive' | 'multimodal';
   memories: number;
+  /** The APB step (the paper's is 0.01; the seeded tables compare only models at that step). */
+  apbEps: number;
   /** Per seed, every record measuring this model (training run first). */
   seeds: Map<number, RunRecord[]>;
 }
@@ -63,6 +65,7 @@ export function groupBySeed(records: readonly RunRecord[]): SeededModel[] {
         method: config.method,
         apb: config.apb === null ? 'classical' : config.apb === 'multimodal' ? 'multimodal' : 'naive',
         memories: config.apb === 'multimodal' ? config.memories : 0,
+        apbEps: config.apbEps,
         seeds: new Map(),
       };
       models.set(key, model);
@@ -137,7 +140,7 @@ function collapseNote(model: SeededModel, collapsed: ReadonlySet<string>): strin
 
 /** Figure 2 over seeds, and the paper's "APB beats classical" per cell as a paired difference. */
 export function figure2Seeded(records: readonly RunRecord[], paper: PaperResults): { tables: SeededTable[]; statements: Statement[] } {
-  const models = groupBySeed(records).filter((model) => model.method === 'standard' && model.apb !== 'multimodal');
+  const models = groupBySeed(records).filter((model) => model.method === 'standard' && model.apb !== 'multimodal' && model.apbEps === PAPER_APB_EPS);
   const collapsed = collapsedSeeds(models);
   const rows: string[][] = [];
   const paired: string[][] = [];
@@ -197,7 +200,7 @@ export interface SeededPoint {
 
 /** Figure 3b's points over seeds for the chart (collapsed seeds left out, as in every comparison). */
 export function figure3bPoints(records: readonly RunRecord[]): SeededPoint[] {
-  const all = groupBySeed(records).filter((model) => model.method === 'standard' && model.scenario === 'clean');
+  const all = groupBySeed(records).filter((model) => model.method === 'standard' && model.scenario === 'clean' && model.apbEps === PAPER_APB_EPS);
   const collapsed = collapsedSeeds(all);
   const points: SeededPoint[] = [];
   for (const model of all.filter((m) => m.apb !== 'classical')) {
@@ -215,7 +218,7 @@ const FIGURE_3B_CLAIMS: Record<string, 'multimodal' | 'naive'> = { mnist: 'multi
 
 /** Figure 3b over seeds: per h, every metric; and the paper's two statements, per h and overall. */
 export function figure3bSeeded(records: readonly RunRecord[]): { tables: SeededTable[]; statements: Statement[] } {
-  const all = groupBySeed(records).filter((model) => model.method === 'standard' && model.scenario === 'clean');
+  const all = groupBySeed(records).filter((model) => model.method === 'standard' && model.scenario === 'clean' && model.apbEps === PAPER_APB_EPS);
   const collapsed = collapsedSeeds(all);
   const rows: string[][] = [];
   const statements: Statement[] = [];

@@ -75,6 +75,7 @@ export function fixtureRecord(run: FixtureRun): RunRecord {
         diagnosticsLimit: 50,
         transferSeed: null,
         transferEpochs: null,
+        checkpoints: [],
       },
     },
     backend: { name: 'cpu', threads: 1, simd: false, notes: [] },
