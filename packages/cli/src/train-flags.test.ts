@@ -37,11 +37,11 @@ describe('the train flag table', () => {
 
   const badValues: Record<string, string> = {
     dataset: 'CIFAR 10', datasetDir: '', model: 'Res Net', apb: 'bimodal', memories: '-3', apbEps: '0', apbDirection: 'sideways', apbMode: 'sometimes', apbClip: 'abc', apbMemoryStep: 'huge',
-    scenario: 'dirty', adversarialSource: 'cloud', method: 'trades', attackEps: '1.5', pgdSteps: '2.5', epochs: '0', batchSize: 'many', lr: '-0.1',
+    scenario: 'dirty', adversarialSource: 'cloud', method: 'trades', attackEps: '1.5', attackEpsRamp: '2', pgdSteps: '2.5', epochs: '0', batchSize: 'many', lr: '-0.1',
     seed: '-1', trainLimit: '0', testLimit: 'x', dataDir: '', backend: 'webgpu', preset: 'huge', sourcesDir: '',
   };
   const badEvaluation: Record<string, string> = {
-    attacks: 'fgsm,cw', eps: '0.1,2', limit: '0', pgdSteps: 'x', pgdRestarts: '0', pgdLimit: '-5', squareQueries: '1.5', squareLimit: 'none', diagnostics: 'maybe', diagnosticsLimit: '0', transferSeed: '-2', transferEpochs: '0',
+    attacks: 'fgsm,cw', eps: '0.1,2', limit: '0', pgdSteps: 'x', pgdRestarts: '0', pgdLimit: '-5', squareQueries: '1.5', squareLimit: 'none', diagnostics: 'maybe', diagnosticsLimit: '0', transferSeed: '-2', transferEpochs: '0', checkpoints: '1,0',
   };
 
   it('has a bad-value example for every flag', () => {
@@ -72,8 +72,8 @@ describe('one name and one default per option', () => {
     const check = (table: Record<string, ConfigFlag>, values: Record<string, unknown>) => {
       for (const [key, flag] of Object.entries(table)) {
         const value = values[key];
-        // null defaults (all images, none, the run's seed + 1000 ...) are described in words instead.
-        if (value === null || (key === 'apb')) expect(flag.default, key).toBeUndefined();
+        // null and empty defaults (all images, none, the run's seed + 1000 ...) are described in words instead.
+        if (value === null || (Array.isArray(value) && value.length === 0) || key === 'apb') expect(flag.default, key).toBeUndefined();
         else expect(flag.default, key).toBe(shown(value));
       }
     };

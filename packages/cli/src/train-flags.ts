@@ -63,6 +63,12 @@ export const trainFlags = {
   adversarialSource: { placeholder: 'src', description: 'adversarial examples: online (each batch) | precomputed (once, vs a classical LeNet)', schema: z.enum(['online', 'precomputed']), default: 'online' },
   method: { placeholder: 'name', description: 'adversarial training: standard (FGSM) | pgd (Madry) | fast (FGSM-RS, Wong)', schema: z.enum(['standard', 'pgd', 'fast']), default: 'standard' },
   attackEps: { placeholder: 'e', description: 'eps of the training attack (inputs in [0, 1])', schema: epsilon, default: '0.3' },
+  attackEpsRamp: {
+    placeholder: 'share',
+    description: 'share of training over which the training attack eps rises linearly from 0 to --attack-eps (0: full eps from the start)',
+    schema: z.coerce.number({ error: 'must be a number' }).min(0, 'must be at least 0').max(1, 'must be at most 1'),
+    default: '0',
+  },
   pgdSteps: { placeholder: 'n', description: 'steps of the PGD adversarial-training attack', schema: count, default: '10' },
   epochs: { placeholder: 'n', description: 'training epochs', schema: count, default: '10' },
   batchSize: { placeholder: 'b', description: 'batch size', schema: count, default: '128' },
@@ -92,7 +98,7 @@ export const evaluationFlags = {
   transferEpochs: { placeholder: 'n', description: 'epochs of the transfer source model (default: --epochs)', schema: count },
   checkpoints: {
     placeholder: 'list',
-    description: 'epochs after which training also evaluates the model (without diagnostics), kept as evaluation.history, e.g. 1,2,5,10',
+    description: 'epochs after which training also evaluates the model (without diagnostics), kept as evaluation.history, e.g. 1,2,5,10 (default: none, only after the last epoch)',
     schema: listOf(count),
   },
 } as const satisfies Record<string, ConfigFlag>;

@@ -71,6 +71,7 @@ export {
   MASKING_CHECKPOINTS,
   PAPER_DATASETS,
   PAPER_SCENARIOS,
+  PGD_AT_EPS_RAMP,
   PRESETS,
   planReproduction,
   type Figure,

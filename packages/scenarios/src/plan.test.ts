@@ -6,17 +6,26 @@ const ids = (specs: RunSpec[]) => specs.map((spec) => spec.id);
 describe('planReproduction', () => {
   it('plans Figure 2 as 2 data sets x 3 scenarios x {classical, APB}, two baselines each and one transfer source each', () => {
     const specs = planReproduction({ figure: '2', preset: 'smoke' });
-    expect(specs.filter((spec) => spec.roles.includes('figure-2'))).toHaveLength(12);
-    expect(specs.filter((spec) => spec.roles.includes('baseline')).map((spec) => spec.config.method)).toEqual(['pgd', 'fast', 'pgd', 'fast']);
+    const trained = specs.filter((spec) => spec.kind === 'train' && spec.roles.includes('figure-2'));
+    expect(trained).toHaveLength(12);
+    // Each is evaluated again with margin-loss FGSM, beside the paper's cross-entropy FGSM.
+    const margin = specs.filter((spec) => spec.kind === 'evaluate' && spec.roles.includes('figure-2'));
+    expect(margin.map((spec) => spec.id)).toEqual(trained.map((spec) => `${spec.id}-fgsm-margin`));
+    expect(margin.every((spec) => spec.config.evaluation.attacks.join() === 'fgsm-margin' && spec.dependsOn.join() === spec.from)).toBe(true);
+    const baselines = specs.filter((spec) => spec.roles.includes('baseline'));
+    expect(baselines.map((spec) => spec.config.method)).toEqual(['pgd', 'fast', 'pgd', 'fast']);
+    // PGD-AT ramps its eps (at full eps from the start it stays at chance); its id says so.
+    expect(baselines.map((spec) => spec.config.attackEpsRamp)).toEqual([0.5, 0, 0.5, 0]);
+    expect(baselines[0]!.id).toBe('mnist-adversarial-pgd-at-ramp0.5-classical-s1');
     expect(specs.filter((spec) => spec.roles.includes('transfer-source'))).toHaveLength(2);
-    expect(specs).toHaveLength(18);
+    expect(specs).toHaveLength(30);
   });
 
   it('plans Figure 3a as an evaluation of the clean APB run at six FGSM budgets', () => {
-    const specs = planReproduction({ figure: '3a', preset: 'quick' });
+    const specs = planReproduction({ figure: '3a', preset: 'quick', seeds: [1] });
     const sweeps = specs.filter((spec) => spec.kind === 'evaluate');
     expect(sweeps.map((spec) => spec.from)).toEqual(['mnist-clean-apb-naive-s1', 'fashion-mnist-clean-apb-naive-s1']);
-    expect(sweeps[0]!.config.evaluation).toMatchObject({ attacks: ['fgsm'], eps: [0.05, 0.1, 0.15, 0.2, 0.25, 0.3] });
+    expect(sweeps[0]!.config.evaluation).toMatchObject({ attacks: ['fgsm', 'fgsm-margin', 'pgd'], eps: [0.05, 0.1, 0.15, 0.2, 0.25, 0.3] });
     expect(specs.filter((spec) => spec.kind === 'train' && spec.roles.includes('figure-2'))).toHaveLength(2);
   });
 
@@ -65,7 +74,7 @@ describe('planReproduction', () => {
   it('plans everything once, sources before the runs that need them', () => {
     const specs = planReproduction({ figure: 'all', preset: 'smoke' });
     expect(new Set(ids(specs)).size).toBe(specs.length);
-    expect(specs).toHaveLength(18 + 2 + 8 + 2);
+    expect(specs).toHaveLength(30 + 2 + 8 + 2);
     specs.forEach((spec, index) => spec.dependsOn.forEach((id) => expect(ids(specs).indexOf(id)).toBeLessThan(index)));
     const apbClean = specs.find((spec) => spec.id === 'mnist-clean-apb-naive-s1')!;
     expect(apbClean.roles.sort()).toEqual(['figure-2', 'figure-3b']);
@@ -76,7 +85,7 @@ describe('planReproduction', () => {
     const specs = planReproduction({ figure: '2', preset: 'smoke', adversarialSource: 'precomputed', overrides: { dataDir: '/data', backend: 'wasm' } });
     expect(specs.filter((spec) => spec.roles.includes('precomputed-source'))).toHaveLength(2);
     expect(specs.every((spec) => spec.config.dataDir === '/data' && spec.config.backend === 'wasm')).toBe(true);
-    const precomputedRuns = specs.filter((spec) => spec.config.adversarialSource === 'precomputed' && spec.config.scenario !== 'clean');
+    const precomputedRuns = specs.filter((spec) => spec.kind === 'train' && spec.config.adversarialSource === 'precomputed' && spec.config.scenario !== 'clean');
     expect(precomputedRuns).toHaveLength(8);
     expect(precomputedRuns.every((spec) => spec.dependsOn.some((id) => id.includes('clean-classical-s1-')))).toBe(true);
     // Each run names the source specs it trains or evaluates with, so trainRun gets their folders.
@@ -85,6 +94,40 @@ describe('planReproduction', () => {
     expect(new Set(run.dependsOn)).toEqual(new Set(Object.values(run.sources!)));
     const sources = specs.filter((spec) => spec.roles.some((role) => role.endsWith('-source')));
     expect(sources.every((spec) => spec.sources === undefined && spec.id.startsWith('sources/'))).toBe(true);
+  });
+
+  it('runs the quick preset over 3 seeds unless seeds or a seed are given', () => {
+    const seedsOf = (specs: RunSpec[]) => [...new Set(specs.filter((spec) => !spec.id.startsWith('sources/')).map((spec) => spec.config.seed))];
+    expect(seedsOf(planReproduction({ figure: '3a', preset: 'quick' }))).toEqual([1, 2, 3]);
+    expect(seedsOf(planReproduction({ figure: '3a', preset: 'quick', overrides: { seed: 7 } }))).toEqual([7]);
+    expect(seedsOf(planReproduction({ figure: '3a', preset: 'smoke' }))).toEqual([1]);
+  });
+
+  it('plans the masking study: classical and APB at two steps per data set, evaluated at checkpoints, apart from all', () => {
+    const specs = planReproduction({ figure: 'masking', preset: 'long' });
+    expect(ids(specs)).toEqual([
+      'sources/mnist-clean-classical-s1001-e100-nall',
+      'sources/fashion-mnist-clean-classical-s1001-e100-nall',
+      'mnist-clean-classical-s1',
+      'mnist-clean-apb-naive-s1',
+      'mnist-clean-apb-naive-eps0.1-s1',
+      'fashion-mnist-clean-classical-s1',
+      'fashion-mnist-clean-apb-naive-s1',
+      'fashion-mnist-clean-apb-naive-eps0.1-s1',
+    ]);
+    const runs = specs.filter((spec) => spec.roles.includes('masking'));
+    for (const spec of runs) {
+      expect(spec.config.epochs).toBe(100);
+      expect(spec.config.evaluation).toMatchObject({
+        checkpoints: [1, 2, 5, 10, 20, 50],
+        attacks: ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer-fgsm', 'transfer-pgd', 'square'],
+        limit: 2000,
+      });
+      expect(spec.sources?.transfer).toMatch(/-e100-nall$/);
+    }
+    expect(runs.map((spec) => spec.config.apbEps)).toEqual([0.01, 0.01, 0.1, 0.01, 0.01, 0.1]);
+    expect(planReproduction({ figure: 'masking', preset: 'smoke' })[2]!.config.evaluation.checkpoints).toEqual([]);
+    expect(planReproduction({ figure: 'all', preset: 'smoke' }).some((spec) => spec.roles.includes('masking'))).toBe(false);
   });
 
   it('rejects an unknown preset or figure by name', () => {

@@ -23,6 +23,7 @@ export function sourceConfigFor(config: TrainConfig, kind: SourceKind): TrainCon
     scenario: 'clean',
     adversarialSource: 'online',
     method: 'standard',
+    attackEpsRamp: 0,
     seed,
     epochs,
     evaluation: evaluationPlanSchema.parse({ attacks: [], eps: config.evaluation.eps, limit: config.evaluation.limit, diagnostics: false }),

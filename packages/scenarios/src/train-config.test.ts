@@ -27,6 +27,10 @@ describe('resolveTrainConfig', () => {
     [{ scenario: 'adversarial', method: 'fast', adversarialSource: 'precomputed' }, /"adversarialSource"/],
     [{ dataset: 'cifar' }, /"dataset"/],
     [{ evaluation: { transferSeed: 1 } }, /"evaluation\.transferSeed"/],
+    [{ attackEpsRamp: 0.5 }, /"attackEpsRamp".*crafted during training/],
+    [{ scenario: 'adversarial', adversarialSource: 'precomputed', attackEpsRamp: 0.5 }, /"attackEpsRamp"/],
+    [{ attackEpsRamp: 1.5 }, /"attackEpsRamp"/],
+    [{ evaluation: { checkpoints: [0] } }, /"evaluation\.checkpoints\.0"/],
     [{ unknownOption: 1 }, /Invalid training option/],
   ])('rejects %j with a one-line BAD_CONFIG error naming the option', (input, message) => {
     expect(() => resolveTrainConfig(input as never)).toThrow(message);
@@ -54,6 +58,9 @@ describe('resolveTrainConfig', () => {
       'mnist-mixed-precomputed-apb-multimodal-h625-s1',
     );
     expect(runIdFor(resolveTrainConfig({ model: 'lenet-apb', apb: 'multimodal', memories: 625, apbMemoryStep: 'fixed' }))).toBe('mnist-clean-apb-multimodal-h625-fixed-step-s1');
+    // Options that vary only in our studies enter the id only away from the paper's setting.
+    expect(runIdFor(resolveTrainConfig({ model: 'lenet-apb', apbEps: 0.1 }))).toBe('mnist-clean-apb-naive-eps0.1-s1');
+    expect(runIdFor(resolveTrainConfig({ scenario: 'adversarial', method: 'pgd', attackEpsRamp: 0.5 }))).toBe('mnist-adversarial-pgd-at-ramp0.5-classical-s1');
   });
 
   it('uses the budgeted multimodal memory step unless told otherwise', () => {

@@ -101,6 +101,12 @@ const trainConfigShape = {
   method: z.enum(['standard', 'pgd', 'fast']).default('standard'),
   /** Budget of the training-time attack (FGSM, PGD or FGSM-RS). */
   attackEps: z.number().gt(0).max(1).default(0.3),
+  /**
+   * Share of training (in batches) over which the training attack's eps rises linearly from 0 to
+   * `attackEps`, as PGD adversarial training schedules do so that the model first learns the task;
+   * 0 attacks at the full eps from the first batch (the paper's scenarios).
+   */
+  attackEpsRamp: z.number().min(0).max(1).default(0),
   /** PGD adversarial training: steps of the inner attack (step size 2.5 eps / steps). */
   pgdSteps: z.int().positive().default(10),
   epochs: z.int().positive().default(10),
@@ -226,6 +232,9 @@ export function resolveTrainConfig(partial: TrainConfigInput = {}): TrainConfig 
   if (config.method !== 'standard' && config.adversarialSource === 'precomputed') {
     fail('adversarialSource', `method "${config.method}" crafts its examples online`, 'Use --adversarial-source online with --method pgd|fast.');
   }
+  if (config.attackEpsRamp > 0 && (config.scenario === 'clean' || config.adversarialSource === 'precomputed')) {
+    fail('attackEpsRamp', 'the eps ramp applies to adversarial examples crafted during training', 'Use it with --scenario adversarial|mixed and --adversarial-source online, or leave it out.');
+  }
   if (config.evaluation.transferSeed !== null && config.evaluation.transferSeed === config.seed) {
     fail('evaluation.transferSeed', 'the transfer source must be trained with another seed', 'Leave it out, or pick a seed other than --seed.');
   }
@@ -240,6 +249,7 @@ export function runIdFor(config: TrainConfig): string {
   const parts: string[] = [config.dataset, config.scenario];
   if (config.scenario !== 'clean' && config.adversarialSource === 'precomputed') parts.push('precomputed');
   if (config.method !== 'standard') parts.push(`${config.method}-at`);
+  if (config.attackEpsRamp > 0) parts.push(`ramp${config.attackEpsRamp}`);
   // LeNet, the paper's model, is left out of the id, so ids stay those of runs before the registry.
   const architecture = modelArchitecture(config.model);
   if (architecture !== 'lenet') parts.push(architecture);

@@ -52,6 +52,8 @@ export async function trainEpoch(
   let forward = 0;
   let backward = 0;
   let batchIndex = 0;
+  /** The training attack's eps for this batch: `attackEps`, or less while the ramp rises. */
+  const epsAt = (batch: number) => attackEpsAt(config, ((epoch - 1) * batches + batch) / (config.epochs * batches));
   for (const batch of iterateBatches(train, { batchSize: config.batchSize, seed: deriveSeed(config.seed, epoch) })) {
     batchIndex += 1;
     if (options.signal?.aborted) return { kind: 'interrupted' };
@@ -62,7 +64,7 @@ export async function trainEpoch(
       if (attack && precomputed) {
         adversarial = precomputedBatch(precomputed, batch.indices, train);
       } else if (attack) {
-        adversarial = attack.craft(model, clean, labels, config.attackEps);
+        adversarial = attack.craft(model, clean, labels, epsAt(batchIndex));
         forward += batch.count * craftPasses;
         backward += batch.count * craftPasses;
       }
@@ -89,6 +91,16 @@ export async function trainEpoch(
     forward: forward / config.batchSize,
     backward: backward / config.batchSize,
   };
+}
+
+/**
+ * The training attack's eps after `progress` (0..1, batches done over all batches) of training:
+ * linear from 0 to `attackEps` over the first `attackEpsRamp` of training, then `attackEps`. Never
+ * exactly 0, since an attack at eps 0 is no attack (and the attacks refuse it).
+ */
+export function attackEpsAt(config: Pick<TrainConfig, 'attackEps' | 'attackEpsRamp'>, progress: number): number {
+  if (config.attackEpsRamp === 0 || progress >= config.attackEpsRamp) return config.attackEps;
+  return Math.max(config.attackEps * (progress / config.attackEpsRamp), 1e-6 * config.attackEps);
 }
 
 /** FGSM examples of the whole training split, crafted once on the source model (inference mode). */

@@ -39,8 +39,8 @@ export function reportTables(data: ReportData): Table[] {
   tables.push({
     title: 'Figure 3a: APB trained on clean data, FGSM accuracy vs eps',
     caption: data.paper.figure3a.note,
-    header: ['dataset', 'eps', 'paper', 'ours'],
-    rows: data.figure3a.map((p) => [p.dataset, String(p.x), percent(p.paper), measured(p.ours)]),
+    header: ['dataset', 'eps', 'FGSM (paper)', 'FGSM (ours)', 'FGSM, margin loss (ours)', 'PGD (ours)'],
+    rows: data.figure3a.map((p) => [p.dataset, String(p.x), percent(p.paper), measured(p.ours), measured(p.fgsmMargin ?? { value: null, runs: 0 }), measured(p.pgd ?? { value: null, runs: 0 })]),
   });
   tables.push({
     title: 'Figure 3b: FGSM accuracy vs bias memories',

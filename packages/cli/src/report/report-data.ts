@@ -29,6 +29,9 @@ export interface CurvePoint {
   x: number;
   paper: number | null;
   ours: Measured;
+  /** Margin-loss FGSM and PGD at the same eps, where measured (Figure 3a; else absent). */
+  fgsmMargin?: Measured;
+  pgd?: Measured;
 }
 
 /** One row of the robustness table; accuracies at `eps`. */
@@ -335,14 +338,16 @@ export function buildReportData(
     const apbClean = swept.length > 0 ? swept : trained.filter(isApbClean);
     paper.figure3a.eps.forEach((eps, index) => {
       const ours = mean(apbClean.map((r) => attackAccuracy(r, 'fgsm', eps)));
-      figure3a.push({ dataset, x: eps, paper: paper.figure3a[dataset][index] ?? null, ours });
+      const fgsmMargin = mean(apbClean.map((r) => attackAccuracy(r, 'fgsm-margin', eps)));
+      const pgd = mean(apbClean.map((r) => attackAccuracy(r, 'pgd', eps)));
+      figure3a.push({ dataset, x: eps, paper: paper.figure3a[dataset][index] ?? null, ours, fgsmMargin, pgd });
     });
   }
 
   const figure3b: CurvePoint[] = [];
   for (const dataset of PAPER_DATASETS) {
     const apbClean = trained.filter(
-      (r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && r.config.model === 'lenet-apb',
+      (r) => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && r.config.model === 'lenet-apb' && r.config.apbEps === PAPER_APB_EPS,
     );
     paper.figure3b.memories.forEach((memories, index) => {
       const atH = apbClean.filter((r) => (r.config.apb === 'multimodal' ? r.config.memories : 0) === memories);

@@ -51,6 +51,7 @@ export function fixtureRecord(run: FixtureRun): RunRecord {
       adversarialSource: 'online',
       method: run.method ?? 'standard',
       attackEps: 0.3,
+      attackEpsRamp: 0,
       pgdSteps: 10,
       epochs,
       batchSize: 64,
