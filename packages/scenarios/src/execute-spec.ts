@@ -20,5 +20,5 @@ export async function executeSpec(
   if (spec.kind === 'evaluate') {
     return evaluateRun({ fromDir: join(outDir, spec.from!), outDir: join(outDir, spec.id), evaluation: spec.config.evaluation, signal: options.signal, ...(sources.transferSource === undefined ? {} : { transferSource: sources.transferSource }) });
   }
-  return trainRun(spec.config, { outDir: join(outDir, spec.id), resume: true, ...sources, ...options });
+  return trainRun(spec.config, { outDir: join(outDir, spec.id), resume: true, ...(spec.retrainModel ? { retrainMissingModel: true } : {}), ...sources, ...options });
 }

@@ -1,7 +1,7 @@
 import { ApbError } from '@apb/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const MODEL_JSON = 'model.json';
@@ -41,5 +41,15 @@ export async function readWeightsInto(model: tfl.LayersModel, directory: string)
     model.setWeights(values);
   } finally {
     tf.dispose(values);
+  }
+}
+
+/** Whether a run folder holds its saved model (`model/model.json` and `model/weights.bin`). */
+export async function hasSavedModel(runDirectory: string): Promise<boolean> {
+  try {
+    await Promise.all([access(join(runDirectory, 'model', MODEL_JSON)), access(join(runDirectory, 'model', WEIGHTS_BIN))]);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -36,6 +36,12 @@ export interface RunSpec {
   sources?: Partial<Record<SourceKind, string>>;
   /** What the run is for: `figure-2`, `figure-3a`, `figure-3b`, `baseline`, `transfer-source`, `precomputed-source`. */
   roles: string[];
+  /**
+   * Set by `runReproduction`, not the planner: the run's `run.json` is complete but its saved model
+   * is gone (results folders keep records, not weights) and a later spec needs the model, so it is
+   * trained again (seeded: the same numbers on the same backend).
+   */
+  retrainModel?: true;
 }
 
 /** Options of {@link planReproduction}. */

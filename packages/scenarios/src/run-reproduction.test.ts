@@ -88,6 +88,34 @@ describe('runReproduction', () => {
     expect(evaluated).toMatchObject({ evaluatedFrom: train.id });
   });
 
+  it('trains a complete run again when a spec to run needs its model and the folder kept only run.json', async () => {
+    const outDir = join(root, 'records-only');
+    const train = trainSpec({ model: 'lenet-apb', seed: 21, evaluation: { attacks: ['fgsm'], diagnostics: false } });
+    const evaluate = (id: string, eps: number[]): RunSpec => ({
+      id,
+      kind: 'evaluate',
+      config: { ...train.config, evaluation: { ...train.config.evaluation, attacks: ['fgsm'], eps } },
+      from: train.id,
+      dependsOn: [train.id],
+      roles: ['test'],
+    });
+    await runReproduction({ specs: [train, evaluate('first', [0.3])], outDir, jobs: 1 });
+    const before = await readRunRecord(join(outDir, train.id, 'run.json'));
+    // A committed results folder: records kept, weights and checkpoints not.
+    await rm(join(outDir, train.id, 'model'), { recursive: true });
+    await rm(join(outDir, train.id, 'checkpoints'), { recursive: true });
+    const unaffected = await runReproduction({ specs: [train, evaluate('first', [0.3])], outDir, jobs: 1 });
+    expect(unaffected.runs.map((run) => run.outcome)).toEqual(['skipped', 'skipped']);
+    const summary = await runReproduction({ specs: [train, evaluate('second', [0.1])], outDir, jobs: 1 });
+    expect(summary.runs.map((run) => run.outcome)).toEqual(['complete', 'complete']);
+    expect(existsSync(join(outDir, train.id, 'model', 'model.json'))).toBe(true);
+    const after = await readRunRecord(join(outDir, train.id, 'run.json'));
+    // Seeded training gives the same model again, so the record's numbers stand.
+    expect(after.evaluation!.attacks.map((attack) => attack.accuracy)).toEqual(before.evaluation!.attacks.map((attack) => attack.accuracy));
+    expect(after.history.map((entry) => entry.loss)).toEqual(before.history.map((entry) => entry.loss));
+    expect(after.createdAt).toBe(before.createdAt);
+  });
+
   it('stops at an abort signal, leaving the running spec interrupted and the rest not started', async () => {
     const outDir = join(root, 'aborted');
     const controller = new AbortController();

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { portablePath, writeFileAtomic } from '@apb/core';
 import { executeSpec } from './execute-spec.js';
+import { hasSavedModel } from './model-files.js';
 import { planReproduction, type Figure, type Preset, type RunSpec } from './plan.js';
 import { isRunHeldError, RUN_HELD } from './run-lease.js';
 import { tryReadRunRecord } from './run-record-io.js';
@@ -97,7 +98,9 @@ export async function runReproduction(options: ReproductionOptions): Promise<Rep
     const existing = await tryReadRunRecord(join(options.outDir, spec.id, 'run.json'));
     if (existing?.status === 'complete' && JSON.stringify(existing.config) === JSON.stringify(spec.config)) outcomes.set(spec.id, { outcome: 'skipped' });
   }
-  const pending = specs.filter((spec) => !outcomes.has(spec.id));
+  const retrain = await modelsToRetrain(specs, new Set(outcomes.keys()), options.outDir);
+  for (const id of retrain) outcomes.delete(id);
+  const pending = specs.filter((spec) => !outcomes.has(spec.id)).map((spec) => (retrain.has(spec.id) ? { ...spec, retrainModel: true as const } : spec));
   const settled = (id: string) => outcomes.get(id)?.outcome;
   const ready = (spec: RunSpec) => spec.dependsOn.every((id) => ['complete', 'skipped'].includes(settled(id) ?? (specs.some((s) => s.id === id) ? '' : 'complete')));
   const blocked = (spec: RunSpec) => spec.dependsOn.some((id) => ['failed', 'interrupted', 'blocked', 'held'].includes(settled(id) ?? ''));
@@ -227,4 +230,26 @@ async function forkedRunner(count: number, options: ReproductionOptions): Promis
       }
     },
   };
+}
+
+/**
+ * Complete training runs to train again because a spec still to run needs their saved model and
+ * their folder lacks it: the model of an evaluate spec's run, the source models of a training run.
+ * A run retrained for that needs its own sources' models in turn.
+ */
+async function modelsToRetrain(specs: RunSpec[], skipped: ReadonlySet<string>, outDir: string): Promise<Set<string>> {
+  const retrain = new Set<string>();
+  const needed = (spec: RunSpec): string[] => (spec.kind === 'evaluate' ? [spec.from!] : Object.values(spec.sources ?? {}));
+  let queue = specs.filter((spec) => !skipped.has(spec.id));
+  while (queue.length > 0) {
+    const next: RunSpec[] = [];
+    for (const id of new Set(queue.flatMap(needed))) {
+      if (!skipped.has(id) || retrain.has(id) || (await hasSavedModel(join(outDir, id)))) continue;
+      retrain.add(id);
+      const spec = specs.find((candidate) => candidate.id === id);
+      if (spec) next.push(spec);
+    }
+    queue = next;
+  }
+  return retrain;
 }

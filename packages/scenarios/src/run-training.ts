@@ -16,6 +16,7 @@ import { ensureWritableDirectory } from './output-location.js';
 import { acquireRunLease } from './run-lease.js';
 import { tryReadRunRecord, writeRunRecord } from './run-record-io.js';
 import type { CheckpointEvaluation, EvaluationRecord, HistoryEntry, RunRecord } from './run-record.js';
+import { hasSavedModel } from './model-files.js';
 import { saveRunModels } from './save-run-models.js';
 import { readSourceModel, type SourceKind } from './sources.js';
 import { resolveTrainConfig, type TrainConfig } from './train-config.js';
@@ -26,6 +27,8 @@ import { precomputeAdversarials, trainEpoch } from './training-loop.js';
 export interface RunTrainingOptions {
   outDir: string;
   resume?: boolean | undefined;
+  /** See `TrainRunOptions.retrainMissingModel`. */
+  retrainMissingModel?: boolean | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((event: TrainProgress) => void) | undefined;
   /**
@@ -80,7 +83,7 @@ async function trainLeasedRun(config: TrainConfig, options: RunTrainingOptions):
   }
   if (existing && !sameConfig(config, existing.config)) throw mismatch(outDir);
   if (checkpoint && !sameConfig(config, checkpoint.state.config)) throw mismatch(outDir);
-  if (existing?.status === 'complete') return existing;
+  if (existing?.status === 'complete' && !(options.retrainMissingModel && !(await hasSavedModel(outDir)))) return existing;
 
   const started = performance.now();
   const createdAt = existing?.createdAt ?? checkpoint?.state.createdAt ?? new Date().toISOString();

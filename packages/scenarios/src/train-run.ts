@@ -30,6 +30,11 @@ export interface TrainRunOptions {
   precomputedSource?: string;
   /** Folder of the transfer attack's source model; the same rules as {@link precomputedSource}. */
   transferSource?: string;
+  /**
+   * With `resume`: a complete run whose folder lacks its saved model (a results folder keeps records,
+   * not weights) is trained again, from its last checkpoint if one is left, and its record rewritten.
+   */
+  retrainMissingModel?: boolean;
 }
 
 /**
@@ -54,6 +59,7 @@ export async function trainRun(input: TrainConfigInput, options: TrainRunOptions
   return runTraining(config, {
     outDir: options.outDir,
     resume: options.resume,
+    retrainMissingModel: options.retrainMissingModel,
     signal: options.signal,
     onProgress: options.onProgress,
     sourceDirectory: async (kind) => {
