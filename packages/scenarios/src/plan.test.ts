@@ -110,9 +110,9 @@ describe('planReproduction', () => {
       'sources/fashion-mnist-clean-classical-s1001-e100-nall',
       'mnist-clean-classical-s1',
       'mnist-clean-apb-naive-s1',
-      'mnist-clean-apb-naive-eps0.1-s1',
       'fashion-mnist-clean-classical-s1',
       'fashion-mnist-clean-apb-naive-s1',
+      'mnist-clean-apb-naive-eps0.1-s1',
       'fashion-mnist-clean-apb-naive-eps0.1-s1',
     ]);
     const runs = specs.filter((spec) => spec.roles.includes('masking'));
@@ -125,7 +125,7 @@ describe('planReproduction', () => {
       });
       expect(spec.sources?.transfer).toMatch(/-e100-nall$/);
     }
-    expect(runs.map((spec) => spec.config.apbEps)).toEqual([0.01, 0.01, 0.1, 0.01, 0.01, 0.1]);
+    expect(runs.map((spec) => spec.config.apbEps)).toEqual([0.01, 0.01, 0.01, 0.01, 0.1, 0.1]);
     expect(planReproduction({ figure: 'masking', preset: 'smoke' })[2]!.config.evaluation.checkpoints).toEqual([]);
     expect(planReproduction({ figure: 'all', preset: 'smoke' }).some((spec) => spec.roles.includes('masking'))).toBe(false);
   });

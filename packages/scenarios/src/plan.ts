@@ -165,6 +165,7 @@ export function planReproduction(options: PlanOptions): RunSpec[] {
       roles: [`${kind}-source`],
     });
 
+  const variants: TrainConfig[] = [];
   for (const seed of seeds) {
     for (const dataset of options.datasets ?? PAPER_DATASETS) {
       const apbClean = configFor({ dataset, seed, model: 'lenet-apb', apb: 'naive', scenario: 'clean' });
@@ -207,10 +208,16 @@ export function planReproduction(options: PlanOptions): RunSpec[] {
           checkpoints: MASKING_CHECKPOINTS.filter((epoch) => epoch < epochs),
         });
         addTrain(configFor({ dataset, seed, model: 'lenet', scenario: 'clean' }, plan), 'masking');
-        for (const apbEps of MASKING_APB_EPS) addTrain(configFor({ dataset, seed, model: 'lenet-apb', apb: 'naive', apbEps, scenario: 'clean' }, plan), 'masking');
+        for (const apbEps of MASKING_APB_EPS) {
+          const config = configFor({ dataset, seed, model: 'lenet-apb', apb: 'naive', apbEps, scenario: 'clean' }, plan);
+          // Other steps than the paper's are variants: every data set's paper-step runs come first.
+          if (apbEps === MASKING_APB_EPS[0]) addTrain(config, 'masking');
+          else variants.push(config);
+        }
       }
     }
   }
+  for (const config of variants) addTrain(config, 'masking');
   return order([...specs.values()]);
 }
 
