@@ -1,4 +1,5 @@
 import type { NativeAddon } from '../addon.js';
+import { adamUpdateKernel } from './adam-update.js';
 import { batchMatMulKernel } from './batch-matmul.js';
 import { binaryKernels } from './binary-kernel.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
@@ -30,5 +31,6 @@ export function nativeKernels(addon: NativeAddon): NativeKernelConfig[] {
     reluKernel(addon),
     stepKernel(addon),
     sumKernel(addon),
+    adamUpdateKernel(),
   ];
 }
