@@ -14,20 +14,16 @@ interface Trained {
 }
 
 /** Two variables (a matrix and a bias) under a non-linear loss, so every moment moves differently. */
-async function trainSmall(optimizer: tf.Optimizer, steps: number, start?: tf.NamedTensor[]): Promise<Trained> {
+async function trainSmall(optimizer: tf.Optimizer, steps: number): Promise<Trained> {
   const w = tf.variable(tf.tensor2d(seededValues(12 * 5, 71), [12, 5]));
   const b = tf.variable(tf.tensor1d(seededValues(5, 72)));
   const x = tf.tensor2d(seededValues(32 * 12, 73, 3), [32, 12]);
-  const loss = () => tf.mean(tf.square(tf.tanh(tf.add(tf.matMul(x, w), b))));
-  if (start !== undefined) {
-    // The state names are those of the variables of the run that saved it; map them to ours.
-    tf.dispose(optimizer.minimize(loss, true));
-    await optimizer.setWeights(start);
-  }
-  for (let step = 0; step < steps; step++) tf.dispose(optimizer.minimize(loss, true));
+  const loss = () => tf.mean<tf.Scalar>(tf.square(tf.tanh(tf.add(tf.matMul(x, w), b))));
+  for (let step = 0; step < steps; step++) tf.dispose(optimizer.minimize(loss, true) ?? []);
   const state = await optimizer.getWeights();
   const trained = { weights: [Array.from(w.dataSync()), Array.from(b.dataSync())], state: state.map((s) => Array.from(s.tensor.dataSync())) };
   tf.dispose([w, b, x, ...state.map((s) => s.tensor)]);
+  optimizer.dispose();
   return trained;
 }
 
@@ -81,9 +77,9 @@ describeNative('fused Adam on the native backend', () => {
     await useNative();
     const w = tf.variable(tf.ones([4, 3]));
     const b = tf.variable(tf.zeros([3]));
-    const loss = () => tf.sum(tf.square(tf.add(w, b)));
+    const loss = () => tf.sum<tf.Scalar>(tf.square(tf.add(w, b)));
     const kernelsOf = async (optimizer: tf.Optimizer) => {
-      tf.dispose(optimizer.minimize(loss, true));
+      tf.dispose(optimizer.minimize(loss, true) ?? []);
       const { grads } = tf.variableGrads(loss);
       const info = await tf.profile(() => optimizer.applyGradients(grads));
       tf.dispose(Object.values(grads));
@@ -113,12 +109,12 @@ describeNative('fused Adam on the native backend', () => {
     const w = tf.variable(tf.tensor2d(seededValues(12 * 5, 71), [12, 5]));
     const b = tf.variable(tf.tensor1d(seededValues(5, 72)));
     const x = tf.tensor2d(seededValues(32 * 12, 73, 3), [32, 12]);
-    const loss = () => tf.mean(tf.square(tf.tanh(tf.add(tf.matMul(x, w), b))));
-    for (let step = 0; step < 3; step++) tf.dispose(first.minimize(loss, true));
+    const loss = () => tf.mean<tf.Scalar>(tf.square(tf.tanh(tf.add(tf.matMul(x, w), b))));
+    for (let step = 0; step < 3; step++) tf.dispose(first.minimize(loss, true) ?? []);
     const saved = await first.getWeights();
     const second = tf.train.adam(0.01);
     await second.setWeights(saved);
-    for (let step = 0; step < 5; step++) tf.dispose(second.minimize(loss, true));
+    for (let step = 0; step < 5; step++) tf.dispose(second.minimize(loss, true) ?? []);
     expect([Array.from(w.dataSync()), Array.from(b.dataSync())]).toEqual(reference.weights);
     tf.dispose([w, b, x, ...saved.map((s) => s.tensor)]);
     first.dispose();
@@ -129,7 +125,7 @@ describeNative('fused Adam on the native backend', () => {
     await useNative();
     const w = tf.variable(tf.ones([4, 3]));
     const optimizer = fusedAdam();
-    const step = () => tf.dispose(optimizer.minimize(() => tf.sum(tf.square(w)), true));
+    const step = () => tf.dispose(optimizer.minimize(() => tf.sum<tf.Scalar>(tf.square(w)), true) ?? []);
     step();
     const before = tf.memory().numTensors;
     step();
