@@ -27,7 +27,7 @@ async function errorOn(backend: 'cpu' | 'native', compute: () => tf.Tensor): Pro
 
 const shuffled = [5, 0, 7, 7, 2, 9, 1, 0, 3];
 
-const cases: { title: string; shape: number[]; axis: number; indices: number[] | number[][] }[] = [
+const cases: { title: string; shape: number[]; axis: number; indices: number | number[] | number[][] }[] = [
   { title: 'rows of an MNIST-shaped batch (axis 0, as model.fit gathers)', shape: [10, 28, 28, 1], axis: 0, indices: shuffled },
   { title: 'rows of a matrix of one-hot labels (short rows)', shape: [10, 10], axis: 0, indices: shuffled },
   { title: 'a vector', shape: [10], axis: 0, indices: shuffled },
@@ -35,6 +35,7 @@ const cases: { title: string; shape: number[]; axis: number; indices: number[] |
   { title: 'the last axis (axis -1, slices of one element)', shape: [4, 3, 10], axis: -1, indices: shuffled },
   { title: 'a 2-D index tensor', shape: [10, 6, 5], axis: 0, indices: [[1, 2, 3], [9, 9, 0]] },
   { title: 'an empty index list', shape: [10, 4], axis: 0, indices: [] },
+  { title: 'a scalar index (the axis disappears)', shape: [10, 4, 3], axis: 1, indices: 3 },
 ];
 
 describeNative('GatherV2 on the native backend', () => {
