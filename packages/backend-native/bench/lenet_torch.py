@@ -5,10 +5,14 @@ Adam 1e-3; a seeded synthetic batch of 128 MNIST-shaped images. Three workloads,
   clean:     one Adam step on the clean batch;
   fgsm:      FGSM on the batch (input gradient, eval mode), then one Adam step on clean + adversarial
              (256 images), counted as the 128 source images;
-  inference: logits for the batch under torch.no_grad().
-Each is warmed up, then timed in windows of at least --seconds; the median window is reported.
+  inference: logits for the batch under torch.no_grad();
+  fit:       what a user's epoch loop does, the counterpart of tfjs' `model.fit`: one epoch over
+             --fit-batches seeded synthetic batches through a shuffling DataLoader (TensorDataset,
+             no worker processes), one Adam step and one `loss.item()` per batch.
+Each is warmed up, then timed in windows of at least --seconds (fit: one warm-up epoch, then one
+epoch per window); the median window is reported.
 Prints one JSON object on stdout. Usage: python3 lenet_torch.py [--threads 2] [--batch 128]
-[--warmup 3] [--windows 5] [--seconds 2].
+[--warmup 3] [--windows 5] [--seconds 2] [--workloads clean,fgsm,inference,fit] [--fit-batches 200].
 """
 import argparse
 import json
@@ -31,7 +35,7 @@ def lenet():
     )
 
 
-def measure(step, batch, warmup, windows, seconds):
+def measure(step, images, warmup, windows, seconds):
     for _ in range(warmup):
         step()
     rates = []
@@ -44,7 +48,7 @@ def measure(step, batch, warmup, windows, seconds):
             elapsed = time.perf_counter() - start
             if elapsed >= seconds:
                 break
-        rates.append(steps * batch / elapsed)
+        rates.append(steps * images / elapsed)
     return {"imagesPerSecond": statistics.median(rates), "windowRates": rates}
 
 
@@ -55,6 +59,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--windows", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--workloads", default="clean,fgsm,inference")
+    parser.add_argument("--fit-batches", type=int, default=200)
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -90,9 +96,29 @@ def main():
         with torch.no_grad():
             model(images).sum().item()
 
+    fit_images = torch.rand(args.fit_batches * args.batch, 1, 28, 28)
+    fit_labels = torch.randint(0, 10, (args.fit_batches * args.batch,))
+    loader = torch.utils.data.DataLoader(
+        torch.utils.data.TensorDataset(fit_images, fit_labels), batch_size=args.batch, shuffle=True)
+
+    def fit_epoch():
+        model.train()
+        total = 0.0
+        for x, y in loader:
+            optimizer.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
+            total += loss.item()
+        return total
+
+    steps = {"clean": clean_step, "fgsm": fgsm_step, "inference": inference, "fit": fit_epoch}
     results = {}
-    for name, step in (("clean", clean_step), ("fgsm", fgsm_step), ("inference", inference)):
-        results[name] = measure(step, args.batch, args.warmup, args.windows, args.seconds)
+    for name in args.workloads.split(","):
+        if name == "fit":
+            results[name] = measure(fit_epoch, args.fit_batches * args.batch, min(args.warmup, 1), args.windows, 0)
+        else:
+            results[name] = measure(steps[name], args.batch, args.warmup, args.windows, args.seconds)
     print(json.dumps({
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

@@ -3,5 +3,6 @@ export {
   type NativeBackendInfo, type NativeBackendOptions,
 } from './register-native-backend.js';
 export { NativeBackendError } from './errors.js';
+export { FusedAdamOptimizer, fusedAdam } from './fused-adam.js';
 export { pytorchLenetScriptPath } from './pytorch-script.js';
 export { version } from './version.js';

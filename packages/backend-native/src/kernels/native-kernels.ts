@@ -1,4 +1,5 @@
 import type { NativeAddon } from '../addon.js';
+import { adamUpdateKernel } from './adam-update.js';
 import { batchMatMulKernel } from './batch-matmul.js';
 import { binaryKernels } from './binary-kernel.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
@@ -6,6 +7,7 @@ import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
 import { conv2dKernel } from './conv2d.js';
 import { fusedConv2dKernel } from './fused-conv2d.js';
 import { fusedMatMulKernel } from './fused-matmul.js';
+import { gatherV2Kernel } from './gather-v2.js';
 import type { NativeKernelConfig } from './kernel-support.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
 import { maxPoolKernel } from './max-pool.js';
@@ -13,7 +15,7 @@ import { reluKernel } from './relu.js';
 import { stepKernel } from './step.js';
 import { sumKernel } from './sum.js';
 
-/** Every kernel the addon replaces, one file each; the rest of 'native' is the cpu backend's. */
+/** Every kernel 'native' replaces (nearly all through the addon), one file each; the rest of 'native' is the cpu backend's. */
 export function nativeKernels(addon: NativeAddon): NativeKernelConfig[] {
   return [
     conv2dKernel(addon),
@@ -22,11 +24,13 @@ export function nativeKernels(addon: NativeAddon): NativeKernelConfig[] {
     conv2dBackpropFilterKernel(addon),
     batchMatMulKernel(addon),
     fusedMatMulKernel(addon),
+    gatherV2Kernel(),
     maxPoolKernel(addon),
     maxPoolGradKernel(addon),
     ...binaryKernels(addon),
     reluKernel(addon),
     stepKernel(addon),
     sumKernel(addon),
+    adamUpdateKernel(),
   ];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { measure, median } from './measure.js';
+import { measure, measureAsync, median } from './measure.js';
 
 describe('median', () => {
   it('takes the middle value, or the mean of the two middle values', () => {
@@ -19,5 +19,27 @@ describe('measure', () => {
     expect(m.windowRates).toHaveLength(3);
     expect(m.imagesPerSecond).toBe(median(m.windowRates));
     expect(m.imagesPerSecond).toBeGreaterThan(0);
+  });
+});
+
+describe('measureAsync', () => {
+  it('awaits every step before the next, warm-up untimed, one step per window at windowSeconds 0', async () => {
+    let running = 0;
+    let overlapped = false;
+    let calls = 0;
+    const step = async () => {
+      overlapped ||= running > 0;
+      running++;
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      running--;
+      calls++;
+    };
+    const m = await measureAsync(step, { warmupSteps: 1, windows: 2, windowSeconds: 0, imagesPerStep: 256 });
+    expect(overlapped).toBe(false);
+    expect(calls).toBe(3);
+    expect(m.steps).toBe(2);
+    expect(m.imagesPerSecond).toBe(median(m.windowRates));
+    // Each step sleeps at least 1 ms, so no window can exceed 256 images per ms.
+    expect(Math.max(...m.windowRates)).toBeLessThanOrEqual(256_000);
   });
 });

@@ -51,13 +51,36 @@ export function measure(step: () => void, options: MeasureOptions): Measurement 
     steps += windowSteps;
     seconds += elapsed;
   }
-  const cpu = process.cpuUsage(cpuStart);
+  return summarise(windowRates, steps, seconds, process.cpuUsage(cpuStart), options.imagesPerStep);
+}
+
+/**
+ * {@link measure} for a step that returns a promise (`model.fit`, `model.trainOnBatch`): the same
+ * warm-up, windows and median, each step awaited before the next starts.
+ */
+export async function measureAsync(step: () => Promise<unknown>, options: MeasureOptions): Promise<Measurement> {
+  for (let i = 0; i < options.warmupSteps; i++) await step();
+  const windowRates: number[] = [];
+  let steps = 0;
+  let seconds = 0;
+  const cpuStart = process.cpuUsage();
+  for (let w = 0; w < options.windows; w++) {
+    const start = process.hrtime.bigint();
+    let windowSteps = 0;
+    let elapsed: number;
+    do {
+      await step();
+      windowSteps++;
+      elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    } while (elapsed < options.windowSeconds);
+    windowRates.push((windowSteps * options.imagesPerStep) / elapsed);
+    steps += windowSteps;
+    seconds += elapsed;
+  }
+  return summarise(windowRates, steps, seconds, process.cpuUsage(cpuStart), options.imagesPerStep);
+}
+
+function summarise(windowRates: number[], steps: number, seconds: number, cpu: NodeJS.CpuUsage, imagesPerStep: number): Measurement {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-  return {
-    imagesPerSecond: median(windowRates),
-    windowRates,
-    steps,
-    seconds,
-    cpuImagesPerSecond: (steps * options.imagesPerStep) / cpuSeconds,
-  };
+  return { imagesPerSecond: median(windowRates), windowRates, steps, seconds, cpuImagesPerSecond: (steps * imagesPerStep) / cpuSeconds };
 }

@@ -1,17 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-
 import { initBackend, type BackendInfo } from '@apb/backend';
 
 import { BATCH_SIZE, lenetWorkload, type LenetWorkload } from './lenet-workload.js';
 import { measure, type MeasureOptions } from './measure.js';
+import { PYTORCH_THREADS as THREADS, pytorchFigures, pytorchRequest } from './pytorch.js';
 import type { BenchContext, BenchResult, BenchSuite } from './suite.js';
 
 /** Issue 7's targets: clean training at least as fast as PyTorch, and at least 3x wasm. */
 const TARGETS = { cleanVsPytorch: 1.0, cleanVsWasm: 3.0 } as const;
-
-/** Both engines get the same two threads, as the issue asks. */
-const THREADS = 2;
 
 type Step = keyof Omit<LenetWorkload, 'dispose'>;
 const workloads: { name: string; step: Step; torch: 'clean' | 'fgsm' | 'inference' }[] = [
@@ -20,50 +15,8 @@ const workloads: { name: string; step: Step; torch: 'clean' | 'fgsm' | 'inferenc
   { name: 'inference', step: 'inference', torch: 'inference' },
 ];
 
-/** What `lenet_torch.py` prints. */
-interface TorchReport {
-  torch: string;
-  threads: number;
-  results: Record<'clean' | 'fgsm' | 'inference', { imagesPerSecond: number; windowRates: number[] }>;
-}
-
 function timing(quick: boolean): Omit<MeasureOptions, 'imagesPerStep'> {
   return quick ? { warmupSteps: 1, windows: 2, windowSeconds: 0.3 } : { warmupSteps: 3, windows: 5, windowSeconds: 2 };
-}
-
-/**
- * `--compare-pytorch` (or APB_BENCH_COMPARE_PYTORCH=1) asks for PyTorch figures; with a file name,
- * they are read from that file (the script's JSON) instead of measured.
- */
-function pytorchRequest(context: BenchContext): { compare: false } | { compare: true; file?: string } {
-  if (typeof context.comparePytorch === 'string') return { compare: true, file: context.comparePytorch };
-  if (context.comparePytorch === true || process.env.APB_BENCH_COMPARE_PYTORCH === '1') return { compare: true };
-  return { compare: false };
-}
-
-/** The first Python that imports torch: APB_PYTHON, python3, then the system one (Debian's python3-torch). */
-function findTorchPython(): { python: string } | { reason: string } {
-  const candidates = [process.env.APB_PYTHON, 'python3', '/usr/bin/python3'].filter((c): c is string => Boolean(c));
-  for (const python of candidates) {
-    const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
-    if (probe.status === 0) return { python };
-  }
-  return { reason: `none of ${candidates.join(', ')} can import torch (Debian: apt-get install python3-torch)` };
-}
-
-async function pytorchFigures(context: BenchContext, request: { file?: string }): Promise<TorchReport | { reason: string }> {
-  if (request.file !== undefined) return JSON.parse(readFileSync(request.file, 'utf8')) as TorchReport;
-  const found = findTorchPython();
-  if ('reason' in found) return found;
-  const specifier = '@apb/backend-native';
-  const native = (await import(specifier)) as { pytorchLenetScriptPath(): string };
-  const plan = timing(context.quick);
-  const args = [native.pytorchLenetScriptPath(), '--threads', String(THREADS), '--batch', String(BATCH_SIZE),
-    '--warmup', String(plan.warmupSteps), '--windows', String(plan.windows), '--seconds', String(plan.windowSeconds)];
-  context.log(`native: timing the same LeNet steps in PyTorch (${found.python}, ${THREADS} threads)`);
-  const run = spawnSync(found.python, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(THREADS) } });
-  if (run.status !== 0) return { reason: `the PyTorch script failed: ${(run.stderr || run.stdout).trim().split('\n').at(-1) ?? ''}` };
-  return JSON.parse(run.stdout) as TorchReport;
 }
 
 function measureAll(info: BackendInfo, context: BenchContext, steps: readonly Step[]): Map<Step, ReturnType<typeof measure>> {
@@ -115,15 +68,20 @@ export const nativeSuite: BenchSuite = {
 
     const request = pytorchRequest(context);
     if (request.compare) {
-      const torch = await pytorchFigures(context, request);
+      const torch = await pytorchFigures(context, request, { suite: 'native', workloads: workloads.map((w) => w.torch), timing: timing(context.quick) });
       if ('reason' in torch) {
         context.log(`native: no PyTorch comparison: ${torch.reason}`);
       } else {
         for (const { name, step, torch: key } of workloads) {
-          const theirs = torch.results[key].imagesPerSecond;
+          const figure = torch.results[key];
+          if (figure === undefined) {
+            context.log(`native: the PyTorch figures have no '${key}' workload`);
+            continue;
+          }
+          const theirs = figure.imagesPerSecond;
           const ours = native.get(step)!.imagesPerSecond;
           results.push({ suite: 'native', name: `pytorch-${name}`, value: theirs, unit: 'images/s',
-            details: { torch: torch.torch, threads: torch.threads, batchSize: BATCH_SIZE, windowRates: torch.results[key].windowRates } });
+            details: { torch: torch.torch, threads: torch.threads, batchSize: BATCH_SIZE, windowRates: figure.windowRates } });
           const target = name === 'clean' ? { target: TARGETS.cleanVsPytorch, meetsTarget: ours / theirs >= TARGETS.cleanVsPytorch } : {};
           results.push({ suite: 'native', name: `ratio-${name}-native-vs-pytorch`, value: ours / theirs, unit: 'ratio', details: target });
         }
