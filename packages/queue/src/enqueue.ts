@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { resolve } from 'node:path';
 import { jobIdFor } from './job-id.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
-import { DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
+import { assertQueueReachable, DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 import { isSpecComplete } from './run-state.js';
 
 /** Options of {@link enqueueReproduction}. */
@@ -37,6 +37,7 @@ export interface EnqueueResult {
  */
 export async function enqueueReproduction(options: EnqueueOptions): Promise<EnqueueResult> {
   const outDir = resolve(options.outDir);
+  await assertQueueReachable(options.url);
   const queue = new Queue<RunJobData, RunJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: parseQueueUrl(options.url) });
   const result: EnqueueResult = { added: [], queued: [], complete: [] };
   try {

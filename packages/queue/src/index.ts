@@ -1,4 +1,4 @@
-export { DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
+export { assertQueueReachable, DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 export { jobIdFor, runIdFromJobId } from './job-id.js';
 export type { RunJobData, RunJobResult } from './job-data.js';
 export { DETERMINISTIC_CODES, isDeterministicFailure } from './deterministic-errors.js';

@@ -1,7 +1,7 @@
 import { isApbError } from '@apb/core';
 import { describe, expect, it } from 'vitest';
 import { jobIdFor, runIdFromJobId } from './job-id.js';
-import { parseQueueUrl } from './queue-url.js';
+import { assertQueueReachable, parseQueueUrl } from './queue-url.js';
 
 describe('parseQueueUrl', () => {
   it('reads host, port, database and credentials from a redis URL', () => {
@@ -31,5 +31,21 @@ describe('jobIdFor', () => {
       expect(jobIdFor(id)).not.toMatch(/[:/]/);
       expect(runIdFromJobId(jobIdFor(id))).toBe(id);
     }
+  });
+});
+
+describe('assertQueueReachable', () => {
+  it('says at once that nothing listens at the URL, instead of waiting forever', async () => {
+    const { createServer } = await import('node:net');
+    // A port that was free a moment ago, so nothing listens on it.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address() as { port: number };
+        server.close(() => resolve(address.port));
+      });
+    });
+    const error: unknown = await assertQueueReachable(`redis://127.0.0.1:${port}`).catch((caught: unknown) => caught);
+    expect(isApbError(error) && error.code).toBe('QUEUE_UNREACHABLE');
+    expect((error as Error).message).toContain(`redis://127.0.0.1:${port}`);
   });
 });

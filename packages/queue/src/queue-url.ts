@@ -1,5 +1,6 @@
 import { ApbError } from '@apb/core';
 import type { ConnectionOptions } from 'bullmq';
+import { connect } from 'node:net';
 
 /** The BullMQ queue every `apb` coordinator and worker of one Redis database share. */
 export const DEFAULT_QUEUE_NAME = 'apb-runs';
@@ -38,4 +39,34 @@ function badUrl(url: string, why: string): ApbError {
     code: 'BAD_QUEUE_URL',
     suggestion: 'Pass --queue redis://HOST:PORT or redis://HOST:PORT/DB, e.g. redis://127.0.0.1:6379.',
   });
+}
+
+/**
+ * Fails fast with an `ApbError` `QUEUE_UNREACHABLE` when nothing accepts connections at the URL's
+ * host and port (BullMQ would otherwise retry silently forever).
+ */
+export async function assertQueueReachable(url: string, timeoutMs = 5000): Promise<void> {
+  const { host, port } = parseQueueUrl(url) as { host: string; port: number };
+  const reason = await new Promise<string | undefined>((resolve) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(`no answer in ${timeoutMs / 1000} s`);
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.end();
+      resolve(undefined);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve(error.code ?? error.message);
+    });
+  });
+  if (reason !== undefined) {
+    throw new ApbError(`Cannot reach the Redis of --queue ${url} (${reason}).`, {
+      code: 'QUEUE_UNREACHABLE',
+      suggestion: `Start it (redis-server --port ${port}) or check the host, port and firewall.`,
+    });
+  }
 }

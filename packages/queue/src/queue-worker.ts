@@ -9,7 +9,7 @@ import type { ChildReply, ChildRequest } from './child-protocol.js';
 import { isDeterministicFailure } from './deterministic-errors.js';
 import { jobIdFor } from './job-id.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
-import { DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
+import { assertQueueReachable, DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 import { isRunComplete, isSpecComplete } from './run-state.js';
 
 /** Options of {@link startQueueWorker}. */
@@ -84,6 +84,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     throw new ApbError(`The queue worker's run process ${childPath} does not exist.`, { code: 'WORKER_MISSING', suggestion: 'Build @apb/queue (pnpm --filter @apb/queue build).' });
   }
   const connection = parseQueueUrl(options.url);
+  await assertQueueReachable(options.url);
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   const name = options.name ?? `${hostname()}:${process.pid}`;
   const log = options.log ?? (() => undefined);

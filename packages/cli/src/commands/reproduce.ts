@@ -22,6 +22,11 @@ export const reproduceOptionsSchema = z.strictObject({
   backend: z.enum(BACKENDS).optional(),
   /** Where adversarial training examples come from (default online, as scenarios plans it). */
   adversarialSource: z.enum(['online', 'precomputed']).optional(),
+  /**
+   * `redis://HOST:PORT[/DB]`: queue the runs for `apb worker`s (on any machine reaching `out`) and
+   * wait for them instead of training here.
+   */
+  queue: z.string().min(1, 'must be a Redis URL, e.g. redis://10.0.0.5:6379').optional(),
   /** Write report.md and report.html when the runs are done. */
   report: z.boolean().default(true),
   json: z.boolean().default(false),
@@ -93,7 +98,7 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
   const bars = new Map<string, ReturnType<typeof trainProgressBar>>();
   let result;
   try {
-    result = await runReproduction({
+    result = parsed.queue !== undefined ? await reproduceThroughQueue(parsed, parsed.queue, out, output, hooks.signal) : await runReproduction({
       figure: parsed.figure,
       preset: parsed.preset,
       outDir: out,
@@ -163,6 +168,47 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
   return summary;
 }
 
+/** Data location and backend applied to every run of the plan, from the flags. */
+function planOverrides(parsed: z.output<typeof reproduceOptionsSchema>): { dataDir?: string; backend?: (typeof BACKENDS)[number] } {
+  return {
+    ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }),
+    ...(parsed.backend === undefined ? {} : { backend: parsed.backend }),
+  };
+}
+
+/**
+ * `--queue`: plans as local mode does, queues the runs not complete in `out` for `apb worker`s and
+ * waits, printing runs as they start, finish epochs and end on any worker.
+ */
+async function reproduceThroughQueue(parsed: z.output<typeof reproduceOptionsSchema>, url: string, out: string, output: Output, signal: AbortSignal | undefined) {
+  const { planReproduction } = await import('@apb/scenarios');
+  const { runQueuedReproduction, redactQueueUrl } = await import('@apb/queue');
+  const specs = planReproduction({
+    figure: parsed.figure,
+    preset: parsed.preset,
+    overrides: planOverrides(parsed),
+    ...(parsed.seeds === undefined ? {} : { seeds: parsed.seeds }),
+    ...(parsed.adversarialSource === undefined ? {} : { adversarialSource: parsed.adversarialSource }),
+  });
+  const where = redactQueueUrl(url);
+  return runQueuedReproduction({
+    url,
+    outDir: out,
+    specs,
+    figure: parsed.figure,
+    preset: parsed.preset,
+    ...(signal === undefined ? {} : { signal }),
+    onProgress: (event) => {
+      if (event.type === 'enqueued') {
+        const { added, queued, complete } = event.result;
+        output.info(`queued ${added.length} runs on ${where} (${queued.length} already queued, ${complete.length} already complete in ${out}); start workers with: apb worker --queue ${where}`);
+      } else if (event.type === 'start') output.info(`${event.id}: running`);
+      else if (event.type === 'epoch') output.info(`${event.id}: epoch ${event.epoch}/${event.epochs}`);
+      else output.info(`[${event.done}/${event.total}] ${event.id}: ${event.outcome}${event.error === undefined ? '' : ` (${event.error})`}`);
+    },
+  });
+}
+
 /**
  * The summary as written to `reproduce.json`: every path relative to the folder (`out` is `.`), so
  * a results folder can be moved or committed without naming the machine that wrote it. The
@@ -215,6 +261,7 @@ export function reproduceCommand(): Command {
     .option('--data-dir <dir>', 'directory holding the datasets (default $APB_DATA_DIR, then the cache)')
     .option('--backend <name>', BACKENDS.join(' | '))
     .option('--adversarial-source <src>', 'online (crafted each batch; default) | precomputed (once, against a classical LeNet)')
+    .option('--queue <url>', 'queue the runs on Redis (redis://HOST:PORT[/DB]) for `apb worker`s on any machine reaching --out, and wait for them')
     .option('--no-report', 'skip writing report.md and report.html')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -224,13 +271,14 @@ Examples:
   $ apb reproduce --preset smoke --out runs/smoke
   $ apb reproduce --figure 2 --preset quick --out runs/quick --jobs 2
   $ apb reproduce --figure 3b --preset quick --seeds 1,2,3 --out runs/quick --jobs 2
-  $ apb reproduce --preset paper --backend tensorflow-gpu --out runs/paper   # rerun the same line to resume`,
+  $ apb reproduce --preset paper --backend tensorflow-gpu --out runs/paper   # rerun the same line to resume
+  $ apb reproduce --preset quick --out /shared/runs/quick --queue redis://10.0.0.5:6379   # then apb worker on each machine`,
     )
     .action(async (flags: Record<string, unknown>) => {
       const output = processOutput({ json: flags.json === true });
       const controller = new AbortController();
       const onSignal = () => {
-        output.info('apb: stopping the running specs after this batch; rerun the same command to resume');
+        output.info(flags.queue === undefined ? 'apb: stopping the running specs after this batch; rerun the same command to resume' : 'apb: stopped waiting; the workers go on, rerun the same command to wait again');
         controller.abort();
       };
       process.once('SIGINT', onSignal);
