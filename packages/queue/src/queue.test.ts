@@ -11,7 +11,7 @@ import { jobIdFor } from './job-id.js';
 import { queueStatus } from './queue-status.js';
 import { startQueueWorker, type QueueWorkerOptions } from './queue-worker.js';
 import { runQueuedReproduction } from './queued-reproduction.js';
-import { redisServerAvailable, startTestRedis, type TestRedis } from './testing-internal/redis-server.js';
+import { redisServerAvailable, startTestRedis, type TestRedis } from './testing/index.js';
 import { writeSyntheticDataset } from './testing-internal/synthetic-data.js';
 
 const available = redisServerAvailable();

@@ -1,3 +1,4 @@
+// Test helpers for packages whose tests need a Redis (the CLI's): `@apb/queue/testing`.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
