@@ -95,4 +95,14 @@ export {
   type TrainingCost,
 } from './measure-training-cost.js';
 export { interruptSignal, type InterruptSignal } from './interrupt-signal.js';
+export {
+  estimateReproduction,
+  evaluationKey,
+  measureUnitCosts,
+  trainingKindOf,
+  type MeasureUnitCostsOptions,
+  type ReproductionEstimate,
+  type SpecEstimate,
+  type UnitCosts,
+} from './estimate-cost.js';
 export { apbDeltaSizes, checkpointEpochs, softmaxSaturation } from './checkpoint-evaluation.js';
