@@ -18,6 +18,8 @@ export interface EnqueueOptions {
   queueName?: string;
   /** Tries per run for errors that may pass (a lost machine, a full disk). Default 3. */
   attempts?: number;
+  /** Put failed runs (and the runs they blocked) back in the queue with fresh attempts, e.g. after fixing a machine. */
+  retryFailed?: boolean;
 }
 
 /** What {@link enqueueReproduction} did with each spec. */
@@ -28,6 +30,8 @@ export interface EnqueueResult {
   queued: string[];
   /** Complete in the folder: not queued. */
   complete: string[];
+  /** Failed runs put back in the queue (`retryFailed`). */
+  retried: string[];
 }
 
 /**
@@ -39,7 +43,7 @@ export async function enqueueReproduction(options: EnqueueOptions): Promise<Enqu
   const outDir = resolve(options.outDir);
   await assertQueueReachable(options.url);
   const queue = new Queue<RunJobData, RunJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: parseQueueUrl(options.url) });
-  const result: EnqueueResult = { added: [], queued: [], complete: [] };
+  const result: EnqueueResult = { added: [], queued: [], complete: [], retried: [] };
   try {
     for (const spec of options.specs) {
       if (await isSpecComplete(spec, outDir)) {
@@ -48,8 +52,13 @@ export async function enqueueReproduction(options: EnqueueOptions): Promise<Enqu
       }
       const jobId = jobIdFor(spec.id);
       const existing = await queue.getJob(jobId);
-      if (existing !== undefined && (await existing.getState()) === 'completed') await existing.remove();
-      else if (existing !== undefined) {
+      const state = existing === undefined ? undefined : await existing.getState();
+      if (existing !== undefined && state === 'completed') await existing.remove();
+      else if (existing !== undefined && state === 'failed' && options.retryFailed === true) {
+        await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        result.retried.push(spec.id);
+        continue;
+      } else if (existing !== undefined) {
         result.queued.push(spec.id);
         continue;
       }

@@ -64,8 +64,8 @@ describe.skipIf(!available)('the run queue on a real redis-server', () => {
     const specs = [source, { ...spec({ seed: 3 }), dependsOn: [source.id] }];
     const first = await enqueueReproduction({ url: redis.url, queueName: 'enqueue', outDir, specs });
     const second = await enqueueReproduction({ url: redis.url, queueName: 'enqueue', outDir, specs });
-    expect(first).toEqual({ added: specs.map((s) => s.id), queued: [], complete: [] });
-    expect(second).toEqual({ added: [], queued: specs.map((s) => s.id), complete: [] });
+    expect(first).toEqual({ added: specs.map((s) => s.id), queued: [], complete: [], retried: [] });
+    expect(second).toEqual({ added: [], queued: specs.map((s) => s.id), complete: [], retried: [] });
     const status = await queueStatus({ url: redis.url, queueName: 'enqueue' });
     expect(status.waiting.map((run) => run.id).sort()).toEqual(specs.map((s) => s.id).sort());
     expect(jobIdFor(source.id)).not.toMatch(/[:/]/);
@@ -86,6 +86,12 @@ describe.skipIf(!available)('the run queue on a real redis-server', () => {
     const status = await queueStatus({ url: redis.url, queueName: 'nan' });
     expect(status.failed.find((run) => run.id === failing.id)?.attempts).toBe(1);
     expect((await readRunRecord(join(outDir, failing.id, 'run.json'))).status).toBe('failed');
+    // Enqueueing again leaves failed runs failed, unless asked to retry them.
+    expect((await enqueueReproduction({ url: redis.url, queueName: 'nan', outDir, specs: [failing, dependent] })).queued).toEqual([failing.id, dependent.id]);
+    const retried = await enqueueReproduction({ url: redis.url, queueName: 'nan', outDir, specs: [failing, dependent], retryFailed: true });
+    expect(retried.retried).toEqual([failing.id, dependent.id]);
+    const again = await queueStatus({ url: redis.url, queueName: 'nan' });
+    expect(again.waiting.map((run) => [run.id, run.attempts]).sort()).toEqual([[dependent.id, 0], [failing.id, 0]].sort());
   });
 
   it('gives a run back to the queue when its worker is closed mid-run, and another worker resumes it', async () => {

@@ -27,6 +27,8 @@ export interface QueuedReproductionOptions {
   preset?: Preset;
   /** Tries per run for errors that may pass. Default 3. */
   attempts?: number;
+  /** Put failed runs back in the queue with fresh attempts. */
+  retryFailed?: boolean;
   onProgress?: (event: QueuedProgress) => void;
   /** Stops waiting (the runs go on in the queue; a later call picks them up). */
   signal?: AbortSignal;
@@ -56,7 +58,7 @@ export async function runQueuedReproduction(options: QueuedReproductionOptions):
   const started = performance.now();
   const outDir = resolve(options.outDir);
   const emit = options.onProgress ?? (() => undefined);
-  const enqueued = await enqueueReproduction({ url: options.url, outDir, specs: options.specs, ...(options.queueName === undefined ? {} : { queueName: options.queueName }), ...(options.attempts === undefined ? {} : { attempts: options.attempts }) });
+  const enqueued = await enqueueReproduction({ url: options.url, outDir, specs: options.specs, ...(options.queueName === undefined ? {} : { queueName: options.queueName }), ...(options.attempts === undefined ? {} : { attempts: options.attempts }), retryFailed: options.retryFailed === true });
   emit({ type: 'enqueued', result: enqueued });
 
   const connection = parseQueueUrl(options.url);

@@ -27,6 +27,8 @@ export const reproduceOptionsSchema = z.strictObject({
    * wait for them instead of training here.
    */
   queue: z.string().min(1, 'must be a Redis URL, e.g. redis://10.0.0.5:6379').optional(),
+  /** With `queue`: put the queue's failed runs back with fresh attempts. */
+  retryFailed: z.boolean().default(false),
   /** Print the plan and its estimated core-hours (from a short measured epoch per kind of run); train nothing. */
   dryRun: z.boolean().default(false),
   /** Training images of each measured epoch of `dryRun`. */
@@ -201,11 +203,12 @@ async function reproduceThroughQueue(parsed: z.output<typeof reproduceOptionsSch
     specs,
     figure: parsed.figure,
     preset: parsed.preset,
+    retryFailed: parsed.retryFailed,
     ...(signal === undefined ? {} : { signal }),
     onProgress: (event) => {
       if (event.type === 'enqueued') {
-        const { added, queued, complete } = event.result;
-        output.info(`queued ${added.length} runs on ${where} (${queued.length} already queued, ${complete.length} already complete in ${out}); start workers with: apb worker --queue ${where}`);
+        const { added, queued, complete, retried } = event.result;
+        output.info(`queued ${added.length} runs on ${where} (${queued.length} already queued, ${retried.length} failed ones retried, ${complete.length} already complete in ${out}); start workers with: apb worker --queue ${where}`);
       } else if (event.type === 'start') output.info(`${event.id}: running`);
       else if (event.type === 'epoch') output.info(`${event.id}: epoch ${event.epoch}/${event.epochs}`);
       else output.info(`[${event.done}/${event.total}] ${event.id}: ${event.outcome}${event.error === undefined ? '' : ` (${event.error})`}`);
@@ -347,6 +350,7 @@ export function reproduceCommand(): Command {
     .option('--queue <url>', 'queue the runs on Redis (redis://HOST:PORT[/DB]) for `apb worker`s on any machine reaching --out, and wait for them')
     .option('--dry-run', 'print the plan and its estimated core-hours, measured from a short epoch per kind of run; train nothing')
     .option('--measure-images <n>', 'training images of each measured epoch of --dry-run (default 2000)')
+    .option('--retry-failed', 'with --queue: put the queue\'s failed runs back with fresh attempts (after fixing their cause)')
     .option('--no-report', 'skip writing report.md and report.html')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
