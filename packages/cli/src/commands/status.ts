@@ -49,7 +49,7 @@ export function statusCommand(): Command {
     .description('list the runs of a reproduction queue: waiting, running (on which worker), done, failed')
     .option('--queue <url>', 'the Redis URL of the queue: redis://HOST:PORT[/DB]')
     .option('--json', 'print the status as JSON')
-    .addHelpText('after', '\nExample:\n  $ apb status --queue redis://10.0.0.5:6379')
+    .addHelpText('after', '\nExamples:\n  $ apb status --queue redis://10.0.0.5:6379\n  $ apb status --queue redis://10.0.0.5:6379 --json')
     .action(async (flags: Record<string, unknown>) => {
       const output = processOutput({ json: flags.json === true });
       const status = await runStatus(flags as StatusOptions);
