@@ -18,7 +18,7 @@ afterAll(async () => {
 
 describe('the apb binary', () => {
   it('prints help with examples for the program and every command, exit code 0', async () => {
-    const commands = [['--help'], ['train', '--help'], ['eval', '--help'], ['reproduce', '--help'], ['report', '--help'], ['datasets', '--help'], ['datasets', 'verify', '--help'], ['bench', '--help']];
+    const commands = [['--help'], ['train', '--help'], ['eval', '--help'], ['reproduce', '--help'], ['report', '--help'], ['datasets', '--help'], ['datasets', 'verify', '--help'], ['bench', '--help'], ['worker', '--help'], ['status', '--help']];
     const results = await Promise.all(commands.map((args) => runBin(args)));
     results.forEach((result, index) => {
       const name = commands[index]!.join(' ');
@@ -52,6 +52,9 @@ describe('the apb binary', () => {
     [['reproduce', '--seeds', '1,x'], /^apb: --seeds\.1: must be numbers/],
     [['reproduce', '--seeds', '1,1'], /^apb: Seeds must be distinct/],
     [['report'], /^apb: missing required argument 'dir'/],
+    [['worker'], /^apb: --queue: is required/],
+    [['status', '--queue', 'localhost:6379'], /^apb: --queue localhost:6379 is not a Redis URL/],
+    [['worker', '--queue', 'redis://127.0.0.1:1'], /^apb: Cannot reach the Redis of --queue redis:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/],
     [['datasets', 'download'], /^apb: unknown command 'download'/],
   ])('rejects %j with exit code 1 and one line', async (args, pattern) => {
     const result = await runBin(args, { cwd: dir });

@@ -7,7 +7,9 @@ import { evalCommand } from './commands/eval.js';
 import { reportCommand } from './commands/report.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { serveCommand } from './commands/serve.js';
+import { statusCommand } from './commands/status.js';
 import { trainCommand } from './commands/train.js';
+import { workerCommand } from './commands/worker.js';
 import { handleError } from './handle-error.js';
 
 /** The version of this package, read once from its package.json. */
@@ -33,6 +35,8 @@ export function createProgram(): Command {
     .addCommand(trainCommand())
     .addCommand(evalCommand())
     .addCommand(reproduceCommand())
+    .addCommand(workerCommand())
+    .addCommand(statusCommand())
     .addCommand(reportCommand())
     .addCommand(datasetsCommand())
     .addCommand(benchCommand())

@@ -48,6 +48,7 @@ export {
 export { trainRun, type TrainProgress, type TrainRunOptions } from './train-run.js';
 export { attacksForPlan, evaluateModel, type EvaluateModelOptions } from './evaluate-model.js';
 export { evaluateRun, type EvaluateRunOptions } from './evaluate-run.js';
+export { executeSpec } from './execute-spec.js';
 export { costRatio, type CostRatio } from './cost.js';
 export { checkDataFitsModel, modelDataShape, type DataShape } from './data-fit.js';
 export { ensureWritableDirectory } from './output-location.js';
@@ -81,6 +82,7 @@ export {
 } from './plan.js';
 export {
   runReproduction,
+  writeReproductionRecord,
   type ReproductionOptions,
   type ReproductionProgress,
   type ReproductionSummary,
@@ -94,4 +96,14 @@ export {
   type TrainingCost,
 } from './measure-training-cost.js';
 export { interruptSignal, type InterruptSignal } from './interrupt-signal.js';
+export {
+  estimateReproduction,
+  evaluationKey,
+  measureUnitCosts,
+  trainingKindOf,
+  type MeasureUnitCostsOptions,
+  type ReproductionEstimate,
+  type SpecEstimate,
+  type UnitCosts,
+} from './estimate-cost.js';
 export { apbDeltaSizes, checkpointEpochs, softmaxSaturation } from './checkpoint-evaluation.js';

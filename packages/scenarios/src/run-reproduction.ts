@@ -142,17 +142,30 @@ export async function runReproduction(options: ReproductionOptions): Promise<Rep
     }),
     seconds: (performance.now() - started) / 1000,
   };
-  // Paths in the file are relative to the folder, so a results folder can be moved or committed.
+  await writeReproductionRecord(summary, specs, { figure: options.figure, preset: options.preset, jobs });
+  return summary;
+}
+
+/**
+ * Writes `reproduction.json` in the summary's folder: the plan (without configurations) and each
+ * spec's outcome. Paths in the file are relative to the folder, so a results folder can be moved
+ * or committed. Shared by local and queued reproductions, so both leave the same file.
+ */
+export async function writeReproductionRecord(
+  summary: ReproductionSummary,
+  specs: RunSpec[],
+  meta: { figure?: Figure | undefined; preset?: Preset | undefined; jobs?: number | undefined; queue?: string },
+): Promise<void> {
   const portable = {
     ...summary,
     outDir: '.',
-    runs: summary.runs.map((run) => ({ ...run, runJson: portablePath(options.outDir, run.runJson) })),
+    runs: summary.runs.map((run) => ({ ...run, runJson: portablePath(summary.outDir, run.runJson) })),
   };
+  const header = { figure: meta.figure ?? null, preset: meta.preset ?? null, jobs: meta.jobs ?? null, ...(meta.queue === undefined ? {} : { queue: meta.queue }) };
   await writeFileAtomic(
-    join(options.outDir, 'reproduction.json'),
-    `${JSON.stringify({ figure: options.figure ?? null, preset: options.preset ?? null, jobs, ...portable, specs: specs.map(({ config: _config, ...rest }) => rest) }, null, 2)}\n`,
+    join(summary.outDir, 'reproduction.json'),
+    `${JSON.stringify({ ...header, ...portable, specs: specs.map(({ config: _config, ...rest }) => rest) }, null, 2)}\n`,
   );
-  return summary;
 }
 
 interface Runner {

@@ -22,6 +22,17 @@ export const reproduceOptionsSchema = z.strictObject({
   backend: z.enum(BACKENDS).optional(),
   /** Where adversarial training examples come from (default online, as scenarios plans it). */
   adversarialSource: z.enum(['online', 'precomputed']).optional(),
+  /**
+   * `redis://HOST:PORT[/DB]`: queue the runs for `apb worker`s (on any machine reaching `out`) and
+   * wait for them instead of training here.
+   */
+  queue: z.string().min(1, 'must be a Redis URL, e.g. redis://10.0.0.5:6379').optional(),
+  /** With `queue`: put the queue's failed runs back with fresh attempts. */
+  retryFailed: z.boolean().default(false),
+  /** Print the plan and its estimated core-hours (from a short measured epoch per kind of run); train nothing. */
+  dryRun: z.boolean().default(false),
+  /** Training images of each measured epoch of `dryRun`. */
+  measureImages: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(100, 'must be at least 100').default(2000),
   /** Write report.md and report.html when the runs are done. */
   report: z.boolean().default(true),
   json: z.boolean().default(false),
@@ -93,7 +104,7 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
   const bars = new Map<string, ReturnType<typeof trainProgressBar>>();
   let result;
   try {
-    result = await runReproduction({
+    result = parsed.queue !== undefined ? await reproduceThroughQueue(parsed, parsed.queue, out, output, hooks.signal) : await runReproduction({
       figure: parsed.figure,
       preset: parsed.preset,
       outDir: out,
@@ -163,6 +174,127 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
   return summary;
 }
 
+/** Data location and backend applied to every run of the plan, from the flags. */
+function planOverrides(parsed: z.output<typeof reproduceOptionsSchema>): { dataDir?: string; backend?: (typeof BACKENDS)[number] } {
+  return {
+    ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }),
+    ...(parsed.backend === undefined ? {} : { backend: parsed.backend }),
+  };
+}
+
+/**
+ * `--queue`: plans as local mode does, queues the runs not complete in `out` for `apb worker`s and
+ * waits, printing runs as they start, finish epochs and end on any worker.
+ */
+async function reproduceThroughQueue(parsed: z.output<typeof reproduceOptionsSchema>, url: string, out: string, output: Output, signal: AbortSignal | undefined) {
+  const { planReproduction } = await import('@apb/scenarios');
+  const { runQueuedReproduction, redactQueueUrl } = await import('@apb/queue');
+  const specs = planReproduction({
+    figure: parsed.figure,
+    preset: parsed.preset,
+    overrides: planOverrides(parsed),
+    ...(parsed.seeds === undefined ? {} : { seeds: parsed.seeds }),
+    ...(parsed.adversarialSource === undefined ? {} : { adversarialSource: parsed.adversarialSource }),
+  });
+  const where = redactQueueUrl(url);
+  return runQueuedReproduction({
+    url,
+    outDir: out,
+    specs,
+    figure: parsed.figure,
+    preset: parsed.preset,
+    retryFailed: parsed.retryFailed,
+    ...(signal === undefined ? {} : { signal }),
+    onProgress: (event) => {
+      if (event.type === 'enqueued') {
+        const { added, queued, complete, retried } = event.result;
+        output.info(`queued ${added.length} runs on ${where} (${queued.length} already queued, ${retried.length} failed ones retried, ${complete.length} already complete in ${out}); start workers with: apb worker --queue ${where}`);
+      } else if (event.type === 'start') output.info(`${event.id}: running`);
+      else if (event.type === 'epoch') output.info(`${event.id}: epoch ${event.epoch}/${event.epochs}`);
+      else output.info(`[${event.done}/${event.total}] ${event.id}: ${event.outcome}${event.error === undefined ? '' : ` (${event.error})`}`);
+    },
+  });
+}
+
+/** What `apb reproduce --dry-run` found: the plan, and its estimated cost on this machine. */
+export interface DryRun {
+  figure: string;
+  preset: string;
+  out: string;
+  runs: { id: string; kind: string; roles: string[]; epochs: number; complete: boolean; hours: number }[];
+  /** The runs not complete in `out`, by kind. */
+  kinds: { kind: string; runs: number; coreHours: number }[];
+  coreHours: number;
+  /** Hours of one run process at the measured threads, all runs one after another. */
+  hours: number;
+  threads: number;
+  backend: string;
+}
+
+/**
+ * `--dry-run`: plans like a reproduction, measures one short epoch per kind of training run and a
+ * small evaluation per evaluation plan (`measureUnitCosts`), and scales them to the plan's data,
+ * epochs and evaluation budgets. Runs already complete in `out` cost nothing.
+ */
+export async function runReproduceDryRun(options: ReproduceOptions, hooks: RunReproduceHooks = {}): Promise<DryRun> {
+  const output = hooks.output ?? silentOutput;
+  const parsed = reproduceOptionsSchema.parse(options);
+  const out = resolve(parsed.out ?? join('runs', parsed.preset));
+  const { planReproduction, measureUnitCosts, estimateReproduction, tryReadRunRecord } = await import('@apb/scenarios');
+  const specs = planReproduction({
+    figure: parsed.figure,
+    preset: parsed.preset,
+    overrides: planOverrides(parsed),
+    ...(parsed.seeds === undefined ? {} : { seeds: parsed.seeds }),
+    ...(parsed.adversarialSource === undefined ? {} : { adversarialSource: parsed.adversarialSource }),
+  });
+  const complete = new Set<string>();
+  for (const spec of specs) {
+    const record = await tryReadRunRecord(join(out, spec.id, 'run.json'));
+    if (record?.status === 'complete' && JSON.stringify(record.config) === JSON.stringify(spec.config)) complete.add(spec.id);
+  }
+  const remaining = specs.filter((spec) => !complete.has(spec.id));
+  output.info(`measuring one epoch of ${parsed.measureImages} images per kind of run, and a small evaluation per evaluation plan...`);
+  const costs = await measureUnitCosts(remaining.length > 0 ? remaining : specs, { trainImages: parsed.measureImages, log: (line) => output.info(line), ...(hooks.signal === undefined ? {} : { signal: hooks.signal }) });
+  const all = estimateReproduction(specs, costs);
+  const left = estimateReproduction(remaining, costs);
+  const toCoreHours = (seconds: number) => (seconds * costs.threads) / 3600;
+  return {
+    figure: parsed.figure,
+    preset: parsed.preset,
+    out,
+    runs: all.runs.map((run, index) => ({
+      id: run.id,
+      kind: run.kind,
+      roles: specs[index]!.roles,
+      epochs: run.epochs,
+      complete: complete.has(run.id),
+      hours: toCoreHours(run.trainSeconds + run.evaluationSeconds),
+    })),
+    kinds: left.kinds.map((kind) => ({ kind: kind.kind, runs: kind.runs, coreHours: toCoreHours(kind.seconds) })),
+    coreHours: left.coreHours,
+    hours: left.seconds / 3600,
+    threads: costs.threads,
+    backend: costs.backend,
+  };
+}
+
+/** The dry run as lines for a terminal. */
+export function formatDryRun(dryRun: DryRun): string[] {
+  const hours = (value: number) => (value < 0.1 ? value.toFixed(3) : value.toFixed(1));
+  const width = Math.max(...dryRun.runs.map((run) => run.id.length), 2);
+  const kindWidth = Math.max(...dryRun.runs.map((run) => run.kind.length), 4);
+  const done = dryRun.runs.filter((run) => run.complete).length;
+  return [
+    `apb reproduce --dry-run: figure ${dryRun.figure}, preset ${dryRun.preset}, ${dryRun.runs.length} runs${done > 0 ? ` (${done} already complete in ${dryRun.out})` : ''}`,
+    `  ${'id'.padEnd(width)}  ${'kind'.padEnd(kindWidth)}  epochs  core-hours  roles`,
+    ...dryRun.runs.map((run) => `  ${run.id.padEnd(width)}  ${run.kind.padEnd(kindWidth)}  ${String(run.epochs).padStart(6)}  ${(run.complete ? 'done' : hours(run.hours)).padStart(10)}  ${run.roles.join(',')}`),
+    'estimated cost of the runs left, per kind:',
+    ...dryRun.kinds.map((kind) => `  ${kind.kind.padEnd(kindWidth)}  ${String(kind.runs).padStart(3)} runs  ${hours(kind.coreHours).padStart(10)} core-hours`),
+    `total: ${hours(dryRun.coreHours)} core-hours (${hours(dryRun.hours)} h of one run process with ${dryRun.threads} threads, ${dryRun.backend} backend, measured on this machine)`,
+  ];
+}
+
 /**
  * The summary as written to `reproduce.json`: every path relative to the folder (`out` is `.`), so
  * a results folder can be moved or committed without naming the machine that wrote it. The
@@ -215,6 +347,10 @@ export function reproduceCommand(): Command {
     .option('--data-dir <dir>', 'directory holding the datasets (default $APB_DATA_DIR, then the cache)')
     .option('--backend <name>', BACKENDS.join(' | '))
     .option('--adversarial-source <src>', 'online (crafted each batch; default) | precomputed (once, against a classical LeNet)')
+    .option('--queue <url>', 'queue the runs on Redis (redis://HOST:PORT[/DB]) for `apb worker`s on any machine reaching --out, and wait for them')
+    .option('--dry-run', 'print the plan and its estimated core-hours, measured from a short epoch per kind of run; train nothing')
+    .option('--measure-images <n>', 'training images of each measured epoch of --dry-run (default 2000)')
+    .option('--retry-failed', 'with --queue: put the queue\'s failed runs back with fresh attempts (after fixing their cause)')
     .option('--no-report', 'skip writing report.md and report.html')
     .option('--json', 'print the summary as JSON')
     .addHelpText(
@@ -224,13 +360,20 @@ Examples:
   $ apb reproduce --preset smoke --out runs/smoke
   $ apb reproduce --figure 2 --preset quick --out runs/quick --jobs 2
   $ apb reproduce --figure 3b --preset quick --seeds 1,2,3 --out runs/quick --jobs 2
-  $ apb reproduce --preset paper --backend tensorflow-gpu --out runs/paper   # rerun the same line to resume`,
+  $ apb reproduce --preset paper --backend tensorflow-gpu --out runs/paper   # rerun the same line to resume
+  $ apb reproduce --preset paper --dry-run                  # the plan and its core-hours, to size a cluster
+  $ apb reproduce --preset quick --out /shared/runs/quick --queue redis://10.0.0.5:6379   # then apb worker on each machine`,
     )
     .action(async (flags: Record<string, unknown>) => {
       const output = processOutput({ json: flags.json === true });
+      if (flags.dryRun === true) {
+        const dryRun = await runReproduceDryRun(flags, { output });
+        for (const line of flags.json === true ? [JSON.stringify(dryRun, null, 2)] : formatDryRun(dryRun)) output.log(line);
+        return;
+      }
       const controller = new AbortController();
       const onSignal = () => {
-        output.info('apb: stopping the running specs after this batch; rerun the same command to resume');
+        output.info(flags.queue === undefined ? 'apb: stopping the running specs after this batch; rerun the same command to resume' : 'apb: stopped waiting; the workers go on, rerun the same command to wait again');
         controller.abort();
       };
       process.once('SIGINT', onSignal);

@@ -1,0 +1,3 @@
+import { apbConfig } from '@apb/eslint-config';
+
+export default apbConfig(import.meta.dirname);

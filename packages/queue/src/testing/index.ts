@@ -1,0 +1,1 @@
+export { redisServerAvailable, startTestRedis, type TestRedis } from './redis-server.js';

@@ -1,0 +1,3 @@
+import { apbVitestConfig } from '@apb/vitest-config';
+
+export default apbVitestConfig();
