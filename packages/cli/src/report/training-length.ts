@@ -43,6 +43,7 @@ function modelLabel(config: RunRecord['config']): string {
 /** Training runs (not re-evaluations) with a history of at least two evaluations, clean-trained or not. */
 export function historyRuns(records: readonly RunRecord[], paper: PaperResults): HistoryRun[] {
   const runs: HistoryRun[] = [];
+  const keys = new Map<HistoryRun, number[]>();
   for (const record of records) {
     const history = record.evaluation?.history;
     if (history === undefined || history.length < 2 || 'evaluatedFrom' in record) continue;
@@ -50,9 +51,14 @@ export function historyRuns(records: readonly RunRecord[], paper: PaperResults):
     const paperModel = config.apb === null && config.model === 'lenet' ? 'classical' : config.apb === 'naive' && config.apbEps === 0.01 ? 'apb' : null;
     const cell = paperModel !== null && config.scenario === 'clean' && config.method === 'standard' ? paper.figure2[config.dataset as 'mnist']?.clean[paperModel] : undefined;
     runs.push({ dataset: config.dataset, model: modelLabel(config), seed: record.seed, epochs: config.epochs, history, paperFgsm: cell?.fgsm ?? null });
+    keys.set(runs.at(-1)!, [config.apb === null ? 0 : config.apb === 'naive' ? 1 : 2, config.memories, config.apbEps]);
   }
-  const order = (run: HistoryRun) => (run.model === 'classical' ? '0' : run.model);
-  return runs.sort((a, b) => a.dataset.localeCompare(b.dataset) * -1 || order(a).localeCompare(order(b), 'en', { numeric: true }) || a.seed - b.seed);
+  // Classical first, then naive and multimodal APB, each by memories and APB step.
+  const byKey = (a: HistoryRun, b: HistoryRun) => {
+    const [x, y] = [keys.get(a)!, keys.get(b)!];
+    return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
+  };
+  return runs.sort((a, b) => a.dataset.localeCompare(b.dataset) * -1 || byKey(a, b) || a.model.localeCompare(b.model) || a.seed - b.seed);
 }
 
 /** Accuracy under `attack` at the paper's eps in one evaluation (else its first eps), or undefined. */
