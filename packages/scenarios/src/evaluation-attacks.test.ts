@@ -76,7 +76,7 @@ describe('the evaluation-attack registry', () => {
   });
 
   it('makes the new name valid in training configurations and gives its report family', () => {
-    expect(evaluationAttackNames()).toEqual(['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'square', 'noise', 'toward-grey']);
+    expect(evaluationAttackNames()).toEqual(['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'transfer-pgd', 'transfer-fgsm', 'square', 'noise', 'toward-grey']);
     expect(resolveTrainConfig({ evaluation: { attacks: ['toward-grey'] } }).evaluation.attacks).toEqual(['toward-grey']);
     expect(evaluationAttackFamily('toward-grey')).toBe('grey');
     expect(evaluationAttackFamily('pgd-margin')).toBe('pgd-margin');

@@ -87,7 +87,7 @@ export function evaluationAttackFamily(name: string): string | undefined {
 }
 
 /** The attacks every evaluation can name without registering anything. */
-export const BUILT_IN_ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'transfer-fgsm', 'transfer-pgd', 'square', 'noise'] as const;
+export const BUILT_IN_ATTACKS = ['fgsm', 'fgsm-margin', 'pgd', 'pgd-margin', 'transfer', 'transfer-pgd', 'transfer-fgsm', 'square', 'noise'] as const;
 
 /** Whether any attack of `attacks` crafts on the transfer source model. */
 export function needsTransferSource(attacks: readonly string[]): boolean {

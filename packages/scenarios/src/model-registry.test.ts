@@ -49,7 +49,7 @@ describe('the model registry', () => {
 
     const apb = await trainRun({ ...common, apb: 'naive', apbEps: 0.02 }, { outDir: join(root, 'apb') });
     expect(apb.status).toBe('complete');
-    expect(apb.id).toBe('synthetic-clean-tiny-apb-naive-s2');
+    expect(apb.id).toBe('synthetic-clean-tiny-apb-naive-eps0.02-s2');
     expect(apb.config.model).toBe('tiny');
     expect(built.at(-1)).toMatchObject({ apb: { kind: 'naive' }, eps: 0.02, seed: 2 });
     expect(apb.evaluation?.attacks.map((attack) => attack.attack)).toEqual(['fgsm']);
