@@ -11,6 +11,7 @@ import { jobIdFor } from './job-id.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { assertQueueReachable, DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 import { isRunComplete, isSpecComplete } from './run-state.js';
+import { ignoreConnectionErrors } from './ignore-connection-errors.js';
 
 /** Options of {@link startQueueWorker}. */
 export interface QueueWorkerOptions {
@@ -90,7 +91,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const log = options.log ?? (() => undefined);
   const retryDelay = options.retryDelayMs ?? 10_000;
   const threads = String(options.threads ?? process.env.APB_THREADS ?? Math.max(1, Math.floor(availableParallelism() / concurrency)));
-  const queue = new Queue<RunJobData, RunJobResult>(queueName, { connection });
+  const queue = ignoreConnectionErrors(new Queue<RunJobData, RunJobResult>(queueName, { connection }), log);
   const children = new Set<ChildProcess>();
   let closing = false;
 

@@ -105,6 +105,7 @@ describe.skipIf(!available)('the run queue on a real redis-server', () => {
     });
     await closing;
     const queue = new Queue('closed', { connection: { host: '127.0.0.1', port: Number(new URL(redis.url).port) } });
+    queue.on('error', () => undefined);
     const job = await queue.getJob(jobIdFor(long.id));
     expect(await job?.getState()).toBe('waiting');
     expect(job?.attemptsMade).toBe(0);

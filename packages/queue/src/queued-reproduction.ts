@@ -6,6 +6,7 @@ import { jobIdFor, runIdFromJobId } from './job-id.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 import { isSpecComplete } from './run-state.js';
+import { ignoreConnectionErrors } from './ignore-connection-errors.js';
 
 /** Progress of a queued reproduction as the coordinator sees it. */
 export type QueuedProgress =
@@ -63,8 +64,8 @@ export async function runQueuedReproduction(options: QueuedReproductionOptions):
 
   const connection = parseQueueUrl(options.url);
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
-  const queue = new Queue<RunJobData, RunJobResult>(queueName, { connection });
-  const events = new QueueEvents(queueName, { connection });
+  const queue = ignoreConnectionErrors(new Queue<RunJobData, RunJobResult>(queueName, { connection }));
+  const events = ignoreConnectionErrors(new QueueEvents(queueName, { connection }));
   const outcomes = new Map<string, { outcome: SpecOutcome; error?: string }>(enqueued.complete.map((id) => [id, { outcome: 'skipped' }]));
   const known = new Set(options.specs.map((spec) => spec.id));
   let wake: () => void = () => undefined;
