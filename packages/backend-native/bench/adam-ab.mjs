@@ -6,9 +6,9 @@
 // time (all threads; steadier than the wall clock when other jobs load the machine). Prints medians
 // over the rounds.
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 
 import { fusedAdam, registerNativeBackend } from '../dist/index.js';
+import { benchLenet } from './lenet-model.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -22,27 +22,12 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e3; };
 
-function lenet() {
-  const init = () => tfl.initializers.glorotUniform({ seed: 1 });
-  return tfl.sequential({
-    layers: [
-      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.maxPooling2d({ poolSize: 2 }),
-      tfl.layers.flatten(),
-      tfl.layers.dense({ units: 120, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ units: 84, activation: 'relu', kernelInitializer: init() }),
-      tfl.layers.dense({ units: 10, kernelInitializer: init() }),
-    ],
-  });
-}
 
 const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 1);
 const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 2), 10).cast('float32');
 const arms = {
-  stock: { model: lenet(), optimizer: tf.train.adam(1e-3), step: [], update: [], stepCpu: [], updateCpu: [] },
-  fused: { model: lenet(), optimizer: fusedAdam(1e-3), step: [], update: [], stepCpu: [], updateCpu: [] },
+  stock: { model: benchLenet(), optimizer: tf.train.adam(1e-3), step: [], update: [], stepCpu: [], updateCpu: [] },
+  fused: { model: benchLenet(), optimizer: fusedAdam(1e-3), step: [], update: [], stepCpu: [], updateCpu: [] },
 };
 const lossOf = (model) => () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }));
 

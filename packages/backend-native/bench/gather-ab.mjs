@@ -5,9 +5,9 @@
 // [n, 10], shuffled indices), kernel alone; (2) one `model.fit` epoch of a LeNet (Adam 1e-3) with
 // each kernel registered for 'native' in turn. Prints medians over the rounds.
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 
 import { registerNativeBackend } from '../dist/index.js';
+import { benchLenet } from './lenet-model.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -31,19 +31,7 @@ const images = tf.randomUniform([n, 28, 28, 1], 0, 1, 'float32', 1);
 const labels = tf.oneHot(tf.randomUniform([n], 0, 10, 'int32', 2), 10).cast('float32');
 const order = Int32Array.from(tf.util.createShuffledIndices(n));
 
-const init = () => tfl.initializers.glorotUniform({ seed: 1 });
-const model = tfl.sequential({
-  layers: [
-    tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
-    tfl.layers.maxPooling2d({ poolSize: 2 }),
-    tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
-    tfl.layers.maxPooling2d({ poolSize: 2 }),
-    tfl.layers.flatten(),
-    tfl.layers.dense({ units: 120, activation: 'relu', kernelInitializer: init() }),
-    tfl.layers.dense({ units: 84, activation: 'relu', kernelInitializer: init() }),
-    tfl.layers.dense({ units: 10, kernelInitializer: init() }),
-  ],
-});
+const model = benchLenet(1);
 model.compile({ optimizer: tf.train.adam(1e-3), loss: (y, logits) => tf.losses.softmaxCrossEntropy(y, logits) });
 
 /** ms per batch of the two gathers of one fit batch, over every batch of the epoch. */

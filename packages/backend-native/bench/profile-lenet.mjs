@@ -3,9 +3,9 @@
 // after `pnpm build`.
 // Prints the time per kernel, sorted, so what is left on the critical path is visible.
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 
 import { registerNativeBackend } from '../dist/index.js';
+import { benchLenet } from './lenet-model.mjs';
 
 const arg = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -42,19 +42,7 @@ for (const kernel of tf.getKernelsForBackend('native')) {
 }
 
 const seed = 1;
-const init = () => tfl.initializers.glorotUniform({ seed });
-const model = tfl.sequential({
-  layers: [
-    tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
-    tfl.layers.maxPooling2d({ poolSize: 2 }),
-    tfl.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu', kernelInitializer: init() }),
-    tfl.layers.maxPooling2d({ poolSize: 2 }),
-    tfl.layers.flatten(),
-    tfl.layers.dense({ units: 120, activation: 'relu', kernelInitializer: init() }),
-    tfl.layers.dense({ units: 84, activation: 'relu', kernelInitializer: init() }),
-    tfl.layers.dense({ units: 10, kernelInitializer: init() }),
-  ],
-});
+const model = benchLenet(seed);
 const optimizer = tf.train.adam(1e-3);
 const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', seed);
 const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', seed), 10);
