@@ -4,6 +4,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { percent } from '../output.js';
 import { PAPER_EPS, type PaperResults } from './paper-results.js';
 import { collapseKind } from './report-data.js';
+import type { Table } from './render-markdown.js';
 
 /**
  * The training-length (gradient-masking) study: runs evaluated at checkpoints during training
@@ -72,16 +73,8 @@ function collapsedAt(entry: CheckpointEvaluation): boolean {
   return collapseKind(entry.clean.accuracy, undefined, null) === 'chance';
 }
 
-/** A table for the report: see `reportTables`. */
-export interface HistoryTable {
-  title: string;
-  caption: string;
-  header: string[];
-  rows: string[][];
-}
-
 /** One table per data set: every run at every evaluated epoch, each attack, softmax saturation and APB size. */
-export function trainingLengthTables(runs: readonly HistoryRun[]): HistoryTable[] {
+export function trainingLengthTables(runs: readonly HistoryRun[]): Table[] {
   const datasets = [...new Set(runs.map((run) => run.dataset))];
   return datasets.map((dataset) => {
     const own = runs.filter((run) => run.dataset === dataset);
