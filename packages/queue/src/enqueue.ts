@@ -1,11 +1,10 @@
 import type { RunSpec } from '@apb/scenarios';
-import { Queue } from 'bullmq';
 import { resolve } from 'node:path';
 import { jobIdFor } from './job-id.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { assertQueueReachable, DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 import { isSpecComplete } from './run-state.js';
-import { ignoreConnectionErrors } from './ignore-connection-errors.js';
+import { openQueue } from './bullmq-clients.js';
 
 /** Options of {@link enqueueReproduction}. */
 export interface EnqueueOptions {
@@ -43,7 +42,7 @@ export interface EnqueueResult {
 export async function enqueueReproduction(options: EnqueueOptions): Promise<EnqueueResult> {
   const outDir = resolve(options.outDir);
   await assertQueueReachable(options.url);
-  const queue = ignoreConnectionErrors(new Queue<RunJobData, RunJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: parseQueueUrl(options.url) }));
+  const queue = await openQueue(options.queueName ?? DEFAULT_QUEUE_NAME, parseQueueUrl(options.url));
   const result: EnqueueResult = { added: [], queued: [], complete: [], retried: [] };
   try {
     for (const spec of options.specs) {

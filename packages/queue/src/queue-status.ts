@@ -1,8 +1,8 @@
-import { Queue, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { runIdFromJobId } from './job-id.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { assertQueueReachable, DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
-import { ignoreConnectionErrors } from './ignore-connection-errors.js';
+import { openQueue } from './bullmq-clients.js';
 
 /** One run in the queue. */
 export interface QueuedRun {
@@ -45,7 +45,7 @@ function describe(job: Job<RunJobData, RunJobResult>): QueuedRun {
 /** The runs of the queue at `url`, by state, and the workers connected to it. */
 export async function queueStatus(options: { url: string; queueName?: string }): Promise<QueueStatus> {
   await assertQueueReachable(options.url);
-  const queue = ignoreConnectionErrors(new Queue<RunJobData, RunJobResult>(options.queueName ?? DEFAULT_QUEUE_NAME, { connection: parseQueueUrl(options.url) }));
+  const queue = await openQueue(options.queueName ?? DEFAULT_QUEUE_NAME, parseQueueUrl(options.url));
   try {
     const status: QueueStatus = { url: options.url, waiting: [], delayed: [], active: [], completed: [], failed: [], workers: [] };
     for (const state of STATES) {

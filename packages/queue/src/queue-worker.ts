@@ -1,6 +1,6 @@
 import { ApbError } from '@apb/core';
 import { RUN_HELD, type TrainProgress } from '@apb/scenarios';
-import { DelayedError, Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
@@ -11,7 +11,7 @@ import { jobIdFor } from './job-id.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { assertQueueReachable, DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 import { isRunComplete, isSpecComplete } from './run-state.js';
-import { ignoreConnectionErrors } from './ignore-connection-errors.js';
+import { openQueue } from './bullmq-clients.js';
 
 /** Options of {@link startQueueWorker}. */
 export interface QueueWorkerOptions {
@@ -91,7 +91,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const log = options.log ?? (() => undefined);
   const retryDelay = options.retryDelayMs ?? 10_000;
   const threads = String(options.threads ?? process.env.APB_THREADS ?? Math.max(1, Math.floor(availableParallelism() / concurrency)));
-  const queue = ignoreConnectionErrors(new Queue<RunJobData, RunJobResult>(queueName, { connection }), log);
+  const queue = await openQueue(queueName, connection, log);
   const children = new Set<ChildProcess>();
   let closing = false;
 

@@ -1,12 +1,11 @@
 import { writeReproductionRecord, type Figure, type Preset, type ReproductionSummary, type RunSpec, type SpecOutcome } from '@apb/scenarios';
-import { Queue, QueueEvents } from 'bullmq';
 import { join, resolve } from 'node:path';
 import { enqueueReproduction, type EnqueueResult } from './enqueue.js';
 import { jobIdFor, runIdFromJobId } from './job-id.js';
 import type { RunJobData, RunJobResult } from './job-data.js';
 import { DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 import { isSpecComplete } from './run-state.js';
-import { ignoreConnectionErrors } from './ignore-connection-errors.js';
+import { openQueue, openQueueEvents } from './bullmq-clients.js';
 
 /** Progress of a queued reproduction as the coordinator sees it. */
 export type QueuedProgress =
@@ -64,8 +63,11 @@ export async function runQueuedReproduction(options: QueuedReproductionOptions):
 
   const connection = parseQueueUrl(options.url);
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
-  const queue = ignoreConnectionErrors(new Queue<RunJobData, RunJobResult>(queueName, { connection }));
-  const events = ignoreConnectionErrors(new QueueEvents(queueName, { connection }));
+  const queue = await openQueue(queueName, connection);
+  const events = await openQueueEvents(queueName, connection).catch(async (error: unknown) => {
+    await queue.close();
+    throw error;
+  });
   const outcomes = new Map<string, { outcome: SpecOutcome; error?: string }>(enqueued.complete.map((id) => [id, { outcome: 'skipped' }]));
   const known = new Set(options.specs.map((spec) => spec.id));
   let wake: () => void = () => undefined;
@@ -88,7 +90,6 @@ export async function runQueuedReproduction(options: QueuedReproductionOptions):
   };
 
   try {
-    await events.waitUntilReady();
     while (!options.signal?.aborted) {
       for (const spec of options.specs) {
         if (outcomes.has(spec.id)) continue;
