@@ -1,7 +1,6 @@
 import type { RunSpec } from '@apb/scenarios';
 import { resolve } from 'node:path';
 import { jobIdFor } from './job-id.js';
-import type { RunJobData, RunJobResult } from './job-data.js';
 import { assertQueueReachable, DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 import { isSpecComplete } from './run-state.js';
 import { openQueue } from './bullmq-clients.js';

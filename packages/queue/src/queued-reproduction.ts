@@ -2,7 +2,6 @@ import { writeReproductionRecord, type Figure, type Preset, type ReproductionSum
 import { join, resolve } from 'node:path';
 import { enqueueReproduction, type EnqueueResult } from './enqueue.js';
 import { jobIdFor, runIdFromJobId } from './job-id.js';
-import type { RunJobData, RunJobResult } from './job-data.js';
 import { DEFAULT_QUEUE_NAME, parseQueueUrl } from './queue-url.js';
 import { isSpecComplete } from './run-state.js';
 import { openQueue, openQueueEvents } from './bullmq-clients.js';
