@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount, setThreadsCount, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 
+import { provideFusedAdam } from './adam.js';
 import type { BackendChoice } from './backend-info.js';
 import { optionalImport } from './optional-import.js';
 import { prepareThreadedWasm } from './wasm-threads-node.js';
@@ -33,6 +34,7 @@ export interface BackendLoader {
 /** The contract of `@apb/backend-native`, developed separately and loaded only if installed. */
 interface NativeBackendModule {
   registerNativeBackend(options?: { threads?: number }): Promise<{ name: string; threads: number; simd: boolean }>;
+  fusedAdam?: (learningRate: number) => tf.AdamOptimizer;
   version?: string;
 }
 
@@ -57,6 +59,7 @@ const nativeLoader: BackendLoader = {
     if ('reason' in loaded) throw new Error(loaded.reason);
     const registered = await loaded.module.registerNativeBackend(threads === undefined ? {} : { threads });
     await setActive(registered.name);
+    provideFusedAdam(loaded.module.fusedAdam);
     const versions: Record<string, string> = {};
     if (typeof loaded.module.version === 'string') versions['@apb/backend-native'] = loaded.module.version;
     return { name: registered.name, threads: registered.threads, simd: registered.simd, notes: [], versions, addedKernels: [] };

@@ -1,3 +1,4 @@
+export { adam } from './adam.js';
 export { ApbError, isApbError, type ApbErrorOptions } from './errors.js';
 export { BACKEND_CHOICES, type BackendChoice, type BackendInfo, type InitBackendOptions } from './backend-info.js';
 export { initBackend } from './init-backend.js';

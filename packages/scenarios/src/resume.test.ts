@@ -1,4 +1,4 @@
-import { initBackend } from '@apb/backend';
+import { initBackend, listBackends } from '@apb/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,10 +21,12 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const config = (): TrainConfigInput => ({
+const nativeAvailable = (await listBackends()).find((entry) => entry.backend === 'native')?.available === true;
+
+const config = (backend: 'wasm' | 'native' = 'wasm'): TrainConfigInput => ({
   dataset: 'synthetic',
   datasetDir,
-  backend: 'wasm',
+  backend,
   model: 'lenet-apb',
   epochs: 3,
   batchSize: 50,
@@ -69,6 +71,18 @@ describe('resume', () => {
     const straight = await trainRun(config(), { outDir: join(root, 'straight') });
     expect(resumed.history.map((entry) => [entry.loss, entry.trainAccuracy])).toEqual(straight.history.map((entry) => [entry.loss, entry.trainAccuracy]));
     expect(resumed.evaluation).toEqual(straight.evaluation);
+  });
+
+  it.skipIf(!nativeAvailable)('resumes a native-backend run (fused Adam step) exactly from its checkpoint', async () => {
+    const controller = new AbortController();
+    const outDir = join(root, 'native-interrupted');
+    const onProgress = (event: TrainProgress) => event.type === 'batch' && event.epoch === 2 && event.batch === 2 && controller.abort();
+    expect((await trainRun(config('native'), { outDir, signal: controller.signal, onProgress })).status).toBe('interrupted');
+    const resumed = await trainRun(config('native'), { outDir, resume: true });
+    const straight = await trainRun(config('native'), { outDir: join(root, 'native-straight') });
+    expect(resumed.backend.name).toBe('native');
+    expect(resumed.history.map((entry) => [entry.loss, entry.trainAccuracy])).toEqual(straight.history.map((entry) => [entry.loss, entry.trainAccuracy]));
+    await initBackend({ backend: 'wasm' });
   });
 
   it('returns a complete run as it is when asked to resume it', async () => {

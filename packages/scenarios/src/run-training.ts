@@ -1,5 +1,5 @@
 import { ApbError } from '@apb/core';
-import * as tf from '@tensorflow/tfjs-core';
+import { adam } from '@apb/backend';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -103,7 +103,8 @@ async function trainLeasedRun(config: TrainConfig, options: RunTrainingOptions):
     buildRunRecord({ config, createdAt, backend, started, priorSeconds, status, history, trainSeconds, passes, ...extra });
 
   const model = buildModel(config, config.seed);
-  const optimizer = tf.train.adam(config.lr);
+  // The native backend's fused Adam step gives the stock optimizer's numbers bit for bit.
+  const optimizer = adam(config.lr);
   const sources: tfl.LayersModel[] = [];
   /** The source model of `kind`, or undefined when a signal stopped its training. */
   const sourceModel = async (kind: SourceKind): Promise<tfl.LayersModel | undefined> => {
