@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { estimateReproduction, evaluationKey, trainingKindOf, type UnitCosts } from './estimate-cost.js';
+import { estimateReproduction, evaluationKey, measureUnitCosts, trainingKindOf, type UnitCosts } from './estimate-cost.js';
 import { planReproduction, type RunSpec } from './plan.js';
+import { writeSyntheticDataset } from './testing-internal/synthetic-data.js';
 import { resolveTrainConfig } from './train-config.js';
 
 describe('estimateReproduction', () => {
@@ -53,4 +57,19 @@ describe('estimateReproduction', () => {
     expect(trained.every((run) => Math.abs(run.trainSeconds - 3000) < 1e-6)).toBe(true);
     expect(estimate.runs.filter((run) => run.kind === 'evaluation').every((run) => run.trainSeconds === 0)).toBe(true);
   });
+
+  it('costs each multimodal h as a kind of its own, and measures a plan with multimodal runs', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'apb-estimate-test-'));
+    try {
+      const datasetDir = await writeSyntheticDataset(join(root, 'data'), { train: 60, test: 20 });
+      const specs = planReproduction({ figure: '3b', preset: 'smoke', datasets: ['synthetic'], overrides: { datasetDir, backend: 'wasm' } });
+      const kinds = [...new Set(specs.map((spec) => trainingKindOf(spec.config)))].sort();
+      expect(kinds).toEqual(['clean/apb', 'clean/apb-multimodal-h10000', 'clean/apb-multimodal-h2500', 'clean/apb-multimodal-h5625', 'clean/apb-multimodal-h625', 'clean/classical']);
+      const costs = await measureUnitCosts(specs, { trainImages: 40, testImages: 10 });
+      expect(Object.keys(costs.trainPerImage).sort()).toEqual(kinds);
+      expect(Object.values(costs.trainPerImage).every((seconds) => seconds > 0)).toBe(true);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -13,7 +13,7 @@ const FULL_SPLITS = { train: 60_000, test: 10_000 };
 /**
  * The kind of training a run does, for costing: `clean`, `fgsm-adversarial`, `fgsm-mixed`,
  * `pgd-at`, `fast-at` (precomputed adversarial examples cost a clean epoch plus crafting once,
- * so they count as `clean`), then `/classical` or `/apb`.
+ * so they count as `clean`), then `/classical`, `/apb` (naive) or `/apb-multimodal-h<h>`.
  */
 export function trainingKindOf(config: TrainConfig): string {
   const data =
@@ -22,7 +22,9 @@ export function trainingKindOf(config: TrainConfig): string {
     : config.scenario === 'clean' || config.adversarialSource === 'precomputed' ? 'clean'
     : config.scenario === 'adversarial' ? 'fgsm-adversarial'
     : 'fgsm-mixed';
-  return `${data}/${config.apb === null ? 'classical' : 'apb'}`;
+  // A multimodal step costs more with every memory (Adam on W_ap): each h is a kind of its own.
+  const model = config.apb === null ? 'classical' : config.apb === 'multimodal' ? `apb-multimodal-h${config.memories}` : 'apb';
+  return `${data}/${model}`;
 }
 
 /** Measured unit costs, in seconds of one run process with `threads` threads. */
@@ -149,7 +151,7 @@ export async function measureUnitCosts(specs: RunSpec[], options: MeasureUnitCos
     for (const [key, config] of plans) {
       const attacks = [...new Set(config.evaluation.attacks.map(measurableAttack))];
       const plan = { ...config.evaluation, attacks, limit: testImages, pgdLimit: testImages, squareLimit: testImages, diagnosticsLimit: Math.min(config.evaluation.diagnosticsLimit, testImages), checkpoints: [] };
-      const measured = resolveTrainConfig({ ...config, model: 'lenet', apb: null, method: 'standard', scenario: 'clean', epochs: 1, trainLimit: 200, testLimit: testImages, evaluation: plan });
+      const measured = resolveTrainConfig({ ...config, model: 'lenet', apb: null, memories: 0, method: 'standard', scenario: 'clean', epochs: 1, trainLimit: 200, testLimit: testImages, evaluation: plan });
       const record = await measure(`evaluation-${plans.size}-${attacks.join('-')}`, measured);
       const perAttack: Record<string, number> = {};
       let attackSeconds = 0;
