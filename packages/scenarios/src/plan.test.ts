@@ -103,7 +103,7 @@ describe('planReproduction', () => {
     expect(seedsOf(planReproduction({ figure: '3a', preset: 'smoke' }))).toEqual([1]);
   });
 
-  it('plans the masking study: classical, APB at two steps and multimodal APB at its best h per data set, evaluated at checkpoints, apart from all', () => {
+  it('plans the masking study: classical, APB at two steps and multimodal APB (h = 625) per data set, evaluated at checkpoints, apart from all', () => {
     const specs = planReproduction({ figure: 'masking', preset: 'long' });
     expect(ids(specs)).toEqual([
       'sources/mnist-clean-classical-s1001-e100-nall',
@@ -113,9 +113,9 @@ describe('planReproduction', () => {
       'fashion-mnist-clean-classical-s1',
       'fashion-mnist-clean-apb-naive-s1',
       'mnist-clean-apb-naive-eps0.1-s1',
-      'mnist-clean-apb-multimodal-h10000-s1',
+      'mnist-clean-apb-multimodal-h625-s1',
       'fashion-mnist-clean-apb-naive-eps0.1-s1',
-      'fashion-mnist-clean-apb-multimodal-h2500-s1',
+      'fashion-mnist-clean-apb-multimodal-h625-s1',
     ]);
     const runs = specs.filter((spec) => spec.roles.includes('masking'));
     for (const spec of runs) {
@@ -128,7 +128,7 @@ describe('planReproduction', () => {
       expect(spec.sources?.transfer).toMatch(/-e100-nall$/);
     }
     expect(runs.map((spec) => spec.config.apbEps)).toEqual([0.01, 0.01, 0.01, 0.01, 0.1, 0.01, 0.1, 0.01]);
-    expect(runs.map((spec) => spec.config.memories)).toEqual([0, 0, 0, 0, 0, 10000, 0, 2500]);
+    expect(runs.map((spec) => spec.config.memories)).toEqual([0, 0, 0, 0, 0, 625, 0, 625]);
     expect(planReproduction({ figure: 'masking', preset: 'smoke' })[2]!.config.evaluation.checkpoints).toEqual([]);
     expect(planReproduction({ figure: 'all', preset: 'smoke' }).some((spec) => spec.roles.includes('masking'))).toBe(false);
   });
