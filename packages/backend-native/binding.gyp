@@ -9,6 +9,7 @@
         "native/matmul.cc",
         "native/pool.cc",
         "native/elementwise.cc",
+        "native/adam.cc",
         "native/threads.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -162,6 +162,25 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   });
 }
 
+// adamUpdate(value, m, v, g, newValue, newM, newV, params: Float32Array [beta1, beta2, 1-beta1,
+// 1-beta2, 1-beta1^t, 1-beta2^t, epsilon, -learningRate])
+Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int64_t n = 0;
+    const float* value = floatsOrNull(info[0], "value", &n);
+    if (value == nullptr) throw std::runtime_error("adamUpdate needs a Float32Array value");
+    const float* m = floats(info[1], "m", n);
+    const float* v = floats(info[2], "v", n);
+    const float* g = floats(info[3], "g", n);
+    float* newValue = floats(info[4], "newValue", n);
+    float* newM = floats(info[5], "newM", n);
+    float* newV = floats(info[6], "newV", n);
+    const float* q = floats(info[7], "params", 8);
+    const apb::AdamParams params{q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]};
+    apb::adamUpdate(params, value, m, v, g, newValue, newM, newV, n);
+  });
+}
+
 // relu(x, y)
 Napi::Value Relu(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -231,6 +250,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPool", Napi::Function::New(env, MaxPool));
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   exports.Set("binary", Napi::Function::New(env, Binary));
+  exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
   exports.Set("relu", Napi::Function::New(env, Relu));
   exports.Set("step", Napi::Function::New(env, Step));
   exports.Set("sum", Napi::Function::New(env, Sum));

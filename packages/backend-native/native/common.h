@@ -83,4 +83,11 @@ void step(const float* x, float* y, int64_t n, float alpha);
 void sumLeading(const float* x, float* out, int64_t rows, int64_t columns);
 void sumTrailing(const float* x, float* out, int64_t rows, int64_t columns);
 
+// tf.train.adam's update of one variable, every float32 operation in the stock order.
+struct AdamParams {
+  float beta1, beta2, oneMinusBeta1, oneMinusBeta2, oneMinusAccBeta1, oneMinusAccBeta2, epsilon, negativeRate;
+};
+void adamUpdate(const AdamParams& p, const float* value, const float* m, const float* v, const float* g,
+                float* newValue, float* newM, float* newV, int64_t n);
+
 }  // namespace apb

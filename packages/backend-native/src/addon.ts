@@ -20,6 +20,8 @@ export interface NativeAddon {
   maxPool(x: Float32Array, y: Float32Array, geometry: Int32Array): void;
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  /** One Adam step of one variable; `params` is [beta1, beta2, 1-beta1, 1-beta2, 1-beta1^t, 1-beta2^t, epsilon, -learningRate]. */
+  adamUpdate(value: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, newValue: Float32Array, newM: Float32Array, newV: Float32Array, params: Float32Array): void;
   relu(x: Float32Array, y: Float32Array): void;
   step(x: Float32Array, y: Float32Array, alpha: number): void;
   sum(x: Float32Array, out: Float32Array, rows: number, columns: number, leading: boolean): void;

@@ -1,5 +1,6 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
+import type { NativeAddon } from '../addon.js';
 import { floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** Name of the fused Adam kernel; only 'native' registers it, so other backends keep the stock optimizer. */
@@ -33,24 +34,26 @@ const f = Math.fround;
  * One Adam step for every variable of a model in one kernel call, instead of the stock
  * optimizer's ~28 kernel calls (each with a fresh output) per variable.
  *
- * Each float32 operation of `tf.train.adam`'s update is done in the same order and rounded to
- * float32 after each one (`Math.fround`). A double-precision result of +, -, x, / or sqrt of two
- * float32 numbers rounds to the same float32 as the float32 operation itself, so the numbers are
- * bitwise those of the stock optimizer on the cpu and native backends.
+ * The addon does each float32 operation of `tf.train.adam`'s update in the same order, rounded to
+ * float32 after each one (no fused multiply-add), so the numbers are bitwise those of the stock
+ * optimizer on the cpu and native backends; the constants below are rounded to float32 as the
+ * stock optimizer's scalars are.
  */
-export function adamUpdateKernel(): NativeKernelConfig {
+export function adamUpdateKernel(addon: NativeAddon): NativeKernelConfig {
   const kernelFunc = (args: CpuKernelArgs): TensorInfo[] => {
     const { inputs, backend } = args;
     const attrs = args.attrs as unknown as AdamUpdateAttrs;
     const named = inputs as unknown as Record<string, TensorInfo>;
-    const beta1 = f(attrs.beta1);
-    const beta2 = f(attrs.beta2);
-    const oneMinusBeta1 = f(1 - attrs.beta1);
-    const oneMinusBeta2 = f(1 - attrs.beta2);
-    const oneMinusAccBeta1 = f(1 - f(attrs.accBeta1));
-    const oneMinusAccBeta2 = f(1 - f(attrs.accBeta2));
-    const epsilon = f(attrs.epsilon);
-    const negativeRate = f(-attrs.learningRate);
+    const params = new Float32Array([
+      attrs.beta1,
+      attrs.beta2,
+      1 - attrs.beta1,
+      1 - attrs.beta2,
+      1 - f(attrs.accBeta1),
+      1 - f(attrs.accBeta2),
+      attrs.epsilon,
+      -attrs.learningRate,
+    ]);
     const outputs: TensorInfo[] = [];
     for (let i = 0; i < attrs.count; i++) {
       const names = adamUpdateInputNames(i);
@@ -63,17 +66,7 @@ export function adamUpdateKernel(): NativeKernelConfig {
       const newValue = outputArray(size);
       const newM = outputArray(size);
       const newV = outputArray(size);
-      for (let k = 0; k < size; k++) {
-        const gk = g[k]!;
-        const mk = f(f(m[k]! * beta1) + f(gk * oneMinusBeta1));
-        const vk = f(f(v[k]! * beta2) + f(f(gk * gk) * oneMinusBeta2));
-        newM[k] = mk;
-        newV[k] = vk;
-        const correctedM = f(mk / oneMinusAccBeta1);
-        const correctedV = f(vk / oneMinusAccBeta2);
-        const step = f(f(correctedM / f(f(Math.sqrt(correctedV)) + epsilon)) * negativeRate);
-        newValue[k] = f(step + value[k]!);
-      }
+      addon.adamUpdate(value, m, v, g, newValue, newM, newV, params);
       const shape = tensors[0]!.shape;
       outputs.push(
         backend.makeTensorInfo(shape, 'float32', newValue),

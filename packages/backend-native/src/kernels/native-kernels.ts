@@ -31,6 +31,6 @@ export function nativeKernels(addon: NativeAddon): NativeKernelConfig[] {
     reluKernel(addon),
     stepKernel(addon),
     sumKernel(addon),
-    adamUpdateKernel(),
+    adamUpdateKernel(addon),
   ];
 }
