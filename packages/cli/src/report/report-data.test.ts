@@ -57,7 +57,9 @@ describe('buildReportData', () => {
     const training = { path: 'mnist-clean-apb-naive-s1/run.json', record: fixtureRecord({ ...base, fgsm: { '0.3': 0.5 } }) };
     const sweepRecord = { ...fixtureRecord({ ...base, fgsm: { '0.1': 0.8, '0.3': 0.4 } }), evaluatedFrom: 'mnist-clean-apb-naive-s1' };
     const sweep = { path: 'mnist-clean-apb-naive-s1-fgsm-sweep/run.json', record: sweepRecord };
-    const data = buildReportData([training, sweep], await loadPaperResults());
+    // Figure 3b's re-evaluation of the same model measures eps 0.3 only: not part of the sweep.
+    const figure3b = { path: 'mnist-clean-apb-naive-s1-figure-3b/run.json', record: { ...fixtureRecord({ ...base, fgsm: { '0.3': 0.1 } }), evaluatedFrom: 'mnist-clean-apb-naive-s1' } };
+    const data = buildReportData([training, sweep, figure3b], await loadPaperResults());
     expect(data.figure2.find((r) => r.dataset === 'mnist' && r.scenario === 'clean' && r.model === 'apb')?.fgsm).toEqual({ value: 0.5, runs: 1 });
     expect(data.figure3a.find((p) => p.dataset === 'mnist' && p.x === 0.3)?.ours).toEqual({ value: 0.4, runs: 1 });
     expect(data.cost).toHaveLength(1);

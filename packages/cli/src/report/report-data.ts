@@ -334,7 +334,9 @@ export function buildReportData(
   for (const dataset of PAPER_DATASETS) {
     const isApbClean = (r: RunRecord): boolean => r.config.dataset === dataset && r.config.scenario === 'clean' && isStandard(r) && figure2Model(r) === 'apb';
     // The eps sweep of the clean APB model when there is one, else the training runs' own evaluation.
-    const swept = sweeps.filter(isApbClean);
+    // Other re-evaluations of that model (Figure 3b's, margin FGSM) measure eps 0.3 only; taking
+    // them too would count a seed once per re-evaluation.
+    const swept = sweeps.filter((r) => isApbClean(r) && new Set((r.evaluation?.attacks ?? []).filter((a) => a.attack === 'fgsm').map((a) => a.eps)).size > 1);
     const apbClean = swept.length > 0 ? swept : trained.filter(isApbClean);
     paper.figure3a.eps.forEach((eps, index) => {
       const ours = mean(apbClean.map((r) => attackAccuracy(r, 'fgsm', eps)));
