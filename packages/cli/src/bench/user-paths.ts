@@ -1,5 +1,5 @@
 import { LinfFgsm } from '@apb/attacks';
-import { initBackend } from '@apb/backend';
+import { adam, initBackend } from '@apb/backend';
 import { lenet, softmaxCrossEntropyLoss } from '@apb/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -32,17 +32,24 @@ function fitTiming(quick: boolean): Timing {
   return { warmupSteps: 1, windows: quick ? 2 : 3, windowSeconds: 0 };
 }
 
+/**
+ * The Adam a user compiles with: `tf.train.adam`, or `adam()` of `@apb/backend` (what `apb train`
+ * uses: the fused step on native, bitwise the same numbers). Both are measured, in the same run.
+ */
+type UserOptimizer = 'stock-adam' | 'apb-adam';
+const OPTIMIZERS: UserOptimizer[] = ['apb-adam', 'stock-adam'];
+
 interface UserPath {
   name: string;
   description: string;
   torch: TorchWorkload;
-  measure(context: BenchContext): Promise<Measurement>;
+  measure(context: BenchContext, optimizer: UserOptimizer): Promise<Measurement>;
 }
 
 /** `lenet()` compiled the way its README says: Adam 1e-3, softmax cross-entropy on the logits. */
-function compiledLenet(): tfl.LayersModel {
+function compiledLenet(optimizer: UserOptimizer): tfl.LayersModel {
   const model = lenet({ seed: 1 });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: softmaxCrossEntropyLoss });
+  model.compile({ optimizer: optimizer === 'apb-adam' ? adam(1e-3) : tf.train.adam(1e-3), loss: softmaxCrossEntropyLoss });
   return model;
 }
 
@@ -61,9 +68,9 @@ const paths: UserPath[] = [
     name: 'fit',
     description: 'model.fit on lenet() (batch 128, Adam 1e-3, shuffle), one epoch of seeded synthetic batches per window',
     torch: 'fit',
-    async measure(context) {
+    async measure(context, optimizer) {
       const batches = fitBatches(context.quick);
-      const model = compiledLenet();
+      const model = compiledLenet(optimizer);
       const { images, labels } = syntheticSet(batches);
       try {
         return await measureAsync(
@@ -80,8 +87,8 @@ const paths: UserPath[] = [
     name: 'train-on-batch',
     description: 'model.trainOnBatch on lenet() (batch 128, Adam 1e-3), the loss read back each step',
     torch: 'clean',
-    async measure(context) {
-      const model = compiledLenet();
+    async measure(context, optimizer) {
+      const model = compiledLenet(optimizer);
       const { images, labels } = syntheticBatch(1);
       try {
         return await measureAsync(() => model.trainOnBatch(images, labels), { ...batchTiming(context.quick), imagesPerStep: BATCH_SIZE });
@@ -95,8 +102,8 @@ const paths: UserPath[] = [
     name: 'fgsm-train-on-batch',
     description: 'LinfFgsm.craft (eps 0.3) on the batch of 128, then model.trainOnBatch on clean + adversarial (256); images/s counts the 128 source images',
     torch: 'fgsm',
-    async measure(context) {
-      const model = compiledLenet();
+    async measure(context, optimizer) {
+      const model = compiledLenet(optimizer);
       const attack = new LinfFgsm();
       const { images, labels } = syntheticBatch(1);
       const classes = tf.argMax<tf.Tensor1D>(labels, 1);
@@ -137,12 +144,14 @@ export const userPathsSuite: BenchSuite = {
     const info = await initBackend({ backend: 'native', threads: THREADS });
     const results: BenchResult[] = [];
     const ours = new Map<string, number>();
-    for (const path of paths) {
-      context.log(`user-paths: ${info.name} ${path.name}`);
-      const m = await path.measure(context);
-      ours.set(path.name, m.imagesPerSecond);
-      results.push({ suite: 'user-paths', name: `user-${path.name}`, value: m.imagesPerSecond, unit: 'images/s',
-        details: { backend: info.name, threads: info.threads, batchSize: BATCH_SIZE, optimizer: 'adam', description: path.description,
+    const runs = paths.flatMap((path) => OPTIMIZERS.map((optimizer) => ({ path, optimizer, name: optimizer === 'apb-adam' ? path.name : `${path.name}-${optimizer}` })));
+    for (const { path, optimizer, name } of runs) {
+      context.log(`user-paths: ${info.name} ${name}`);
+      const m = await path.measure(context, optimizer);
+      ours.set(name, m.imagesPerSecond);
+      results.push({ suite: 'user-paths', name: `user-${name}`, value: m.imagesPerSecond, unit: 'images/s',
+        details: { backend: info.name, threads: info.threads, batchSize: BATCH_SIZE,
+          optimizer: optimizer === 'apb-adam' ? 'adam() of @apb/backend (fused step on native)' : 'tf.train.adam', description: path.description,
           ...(path.torch === 'fit' ? { batchesPerEpoch: fitBatches(context.quick) } : {}),
           windowRates: m.windowRates, steps: m.steps, seconds: m.seconds } });
     }
@@ -165,10 +174,14 @@ export const userPathsSuite: BenchSuite = {
         context.log(`user-paths: the PyTorch figures have no '${path.torch}' workload`);
         continue;
       }
-      const ratio = ours.get(path.name)! / figure.imagesPerSecond;
       results.push({ suite: 'user-paths', name: `pytorch-user-${path.name}`, value: figure.imagesPerSecond, unit: 'images/s',
         details: { torch: torch.torch, threads: torch.threads, batchSize: BATCH_SIZE, workload: path.torch, windowRates: figure.windowRates } });
-      results.push({ suite: 'user-paths', name: `ratio-user-${path.name}-native-vs-pytorch`, value: ratio, unit: 'ratio',
+    }
+    for (const { path, name } of runs) {
+      const figure = torch.results[path.torch];
+      if (figure === undefined) continue;
+      const ratio = ours.get(name)! / figure.imagesPerSecond;
+      results.push({ suite: 'user-paths', name: `ratio-user-${name}-native-vs-pytorch`, value: ratio, unit: 'ratio',
         details: { target: TARGET_VS_PYTORCH, meetsTarget: ratio >= TARGET_VS_PYTORCH } });
     }
     return results;
