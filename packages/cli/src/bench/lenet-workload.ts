@@ -1,6 +1,7 @@
+import { adam } from '@apb/backend';
+import { lenet } from '@apb/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { lenet } from '@apb/layers';
 
 /** The paper's batch size. */
 export const BATCH_SIZE = 128;
@@ -36,10 +37,13 @@ export interface LenetWorkload {
   dispose(): void;
 }
 
-/** Builds the workloads; every step reads its result back so that timing includes the work. */
+/**
+ * Builds the workloads; every step reads its result back so that timing includes the work. Adam is
+ * `apb train`'s (`adam()` of @apb/backend: the fused step once native is active).
+ */
 export function lenetWorkload(seed = 1): LenetWorkload {
   const model = buildBenchLenet(seed);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = adam(1e-3);
   const { images, labels } = syntheticBatch(seed);
   const lossOf = (x: tf.Tensor, y: tf.Tensor, training: boolean) =>
     tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training }) as tf.Tensor);
