@@ -181,6 +181,24 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   });
 }
 
+// sign(x, y)
+Napi::Value Sign(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int64_t n = 0;
+    const float* x = floatsOrNull(info[0], "x", &n);
+    apb::sign(x, floats(info[1], "y", n), n);
+  });
+}
+
+// clipByValue(x, y, min, max)
+Napi::Value ClipByValue(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    int64_t n = 0;
+    const float* x = floatsOrNull(info[0], "x", &n);
+    apb::clipByValue(x, floats(info[1], "y", n), n, info[2].As<Napi::Number>().DoubleValue(), info[3].As<Napi::Number>().DoubleValue());
+  });
+}
+
 // relu(x, y)
 Napi::Value Relu(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -252,6 +270,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
   exports.Set("relu", Napi::Function::New(env, Relu));
+  exports.Set("sign", Napi::Function::New(env, Sign));
+  exports.Set("clipByValue", Napi::Function::New(env, ClipByValue));
   exports.Set("step", Napi::Function::New(env, Step));
   exports.Set("sum", Napi::Function::New(env, Sum));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

@@ -79,6 +79,10 @@ void binaryOp(BinaryOp op, const float* a, int64_t aSize, const float* b, int64_
 void reluForward(const float* x, float* y, int64_t n);
 // y = x > 0 ? 1 : alpha (NaN stays NaN), tfjs's Step.
 void step(const float* x, float* y, int64_t n, float alpha);
+// tfjs's Sign (NaN and -0 give 0) and ClipByValue (bounds compared in double, as the cpu kernel's
+// JavaScript numbers are; NaN stays NaN): the last steps of FGSM and PGD.
+void sign(const float* x, float* y, int64_t n);
+void clipByValue(const float* x, float* y, int64_t n, double lo, double hi);
 // Sums of a [rows, columns] matrix over its rows (out has columns entries) or over its columns.
 void sumLeading(const float* x, float* out, int64_t rows, int64_t columns);
 void sumTrailing(const float* x, float* out, int64_t rows, int64_t columns);

@@ -97,6 +97,24 @@ void step(const float* x, float* y, int64_t n, float alpha) {
   });
 }
 
+void sign(const float* x, float* y, int64_t n) {
+  parallelFor(n, kGrain, [&](int64_t begin, int64_t end) {
+#pragma omp simd
+    for (int64_t i = begin; i < end; ++i) y[i] = x[i] < 0.f ? -1.f : (x[i] > 0.f ? 1.f : 0.f);
+  });
+}
+
+void clipByValue(const float* x, float* y, int64_t n, double lo, double hi) {
+  const float loF = static_cast<float>(lo);
+  const float hiF = static_cast<float>(hi);
+  parallelFor(n, kGrain, [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const double v = x[i];
+      y[i] = v > hi ? hiF : (v < lo ? loF : x[i]);
+    }
+  });
+}
+
 void sumLeading(const float* x, float* out, int64_t rows, int64_t columns) {
   const int64_t rowsPerChunk = std::max<int64_t>(1, kGrain / std::max<int64_t>(1, columns));
   const int64_t chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;

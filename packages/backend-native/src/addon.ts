@@ -23,6 +23,8 @@ export interface NativeAddon {
   /** One Adam step of one variable; `params` is [beta1, beta2, 1-beta1, 1-beta2, 1-beta1^t, 1-beta2^t, epsilon, -learningRate]. */
   adamUpdate(value: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, newValue: Float32Array, newM: Float32Array, newV: Float32Array, params: Float32Array): void;
   relu(x: Float32Array, y: Float32Array): void;
+  sign(x: Float32Array, y: Float32Array): void;
+  clipByValue(x: Float32Array, y: Float32Array, min: number, max: number): void;
   step(x: Float32Array, y: Float32Array, alpha: number): void;
   sum(x: Float32Array, out: Float32Array, rows: number, columns: number, leading: boolean): void;
   setThreads(threads: number): number;

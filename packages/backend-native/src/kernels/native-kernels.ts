@@ -1,5 +1,6 @@
 import type { NativeAddon } from '../addon.js';
 import { adamUpdateKernel } from './adam-update.js';
+import { clipByValueKernel } from './clip-by-value.js';
 import { batchMatMulKernel } from './batch-matmul.js';
 import { binaryKernels } from './binary-kernel.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
@@ -12,6 +13,7 @@ import type { NativeKernelConfig } from './kernel-support.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
 import { maxPoolKernel } from './max-pool.js';
 import { reluKernel } from './relu.js';
+import { signKernel } from './sign.js';
 import { stepKernel } from './step.js';
 import { sumKernel } from './sum.js';
 
@@ -30,6 +32,8 @@ export function nativeKernels(addon: NativeAddon): NativeKernelConfig[] {
     ...binaryKernels(addon),
     reluKernel(addon),
     stepKernel(addon),
+    signKernel(addon),
+    clipByValueKernel(addon),
     sumKernel(addon),
     adamUpdateKernel(addon),
   ];
