@@ -264,7 +264,7 @@ function provenance(complete: RunRecord[], found: FoundRun[]): string[] {
   lines.push(`Data: ${limits.join('; ')}.`);
   const sources = [...new Set(complete.filter((r) => r.config.scenario !== 'clean').map((r) => r.config.adversarialSource))];
   if (sources.length > 0) lines.push(`Adversarial training examples: ${sources.join(', ')}.`);
-  const backends = [...new Set(complete.map((r) => `${r.backend.name} (${r.backend.threads} threads)`))];
+  const backends = [...new Set(complete.map((r) => `${r.backend.name} (${r.backend.threads} thread${r.backend.threads === 1 ? '' : 's'})`))];
   lines.push(`Backend: ${backends.join(', ')}; machine: ${[...new Set(complete.map((r) => `${r.machine.cpuModel}, ${r.machine.cpus} cpus`))].join('; ')}.`);
   const sourceCount = found.filter(isSourceRun).length;
   lines.push(`Runs: ${found.length - sourceCount} found, ${complete.length} complete${sourceCount > 0 ? `; ${sourceCount} source models (transfer surrogate, precomputed-example victim) left out of the tables` : ''}.`);
