@@ -19,16 +19,17 @@ function timing(quick: boolean): Omit<MeasureOptions, 'imagesPerStep'> {
   return quick ? { warmupSteps: 1, windows: 2, windowSeconds: 0.3 } : { warmupSteps: 3, windows: 5, windowSeconds: 2 };
 }
 
+/** Each step on a fresh seeded model and Adam (PyTorch's side does the same), so no step inherits another's training. */
 function measureAll(info: BackendInfo, context: BenchContext, steps: readonly Step[]): Map<Step, ReturnType<typeof measure>> {
-  const workload = lenetWorkload(1);
   const figures = new Map<Step, ReturnType<typeof measure>>();
-  try {
-    for (const step of steps) {
+  for (const step of steps) {
+    const workload = lenetWorkload(1);
+    try {
       context.log(`native: ${info.name} ${step}`);
       figures.set(step, measure(() => workload[step](), { ...timing(context.quick), imagesPerStep: BATCH_SIZE }));
+    } finally {
+      workload.dispose();
     }
-  } finally {
-    workload.dispose();
   }
   return figures;
 }
