@@ -1,10 +1,10 @@
 // Profiles a LeNet training step (batch 128, Adam) on the 'native' backend kernel by kernel:
-// `node bench/profile-lenet.mjs [--steps N] [--threads N] [--fgsm | --inference] [--cpu-clock]`
+// `node bench/profile-lenet.mjs [--steps N] [--threads N] [--fgsm | --inference] [--cpu-clock] [--stock-adam]`
 // after `pnpm build`.
 // Prints the time per kernel, sorted, so what is left on the critical path is visible.
 import * as tf from '@tensorflow/tfjs-core';
 
-import { registerNativeBackend } from '../dist/index.js';
+import { fusedAdam, registerNativeBackend } from '../dist/index.js';
 import { benchLenet } from './lenet-model.mjs';
 
 const arg = (name, fallback) => {
@@ -43,7 +43,8 @@ for (const kernel of tf.getKernelsForBackend('native')) {
 
 const seed = 1;
 const model = benchLenet(seed);
-const optimizer = tf.train.adam(1e-3);
+// --stock-adam: tf.train.adam's per-variable kernels instead of the fused step apb train uses.
+const optimizer = process.argv.includes('--stock-adam') ? tf.train.adam(1e-3) : fusedAdam(1e-3);
 const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', seed);
 const y = tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', seed), 10);
 const loss = (input) => tf.losses.softmaxCrossEntropy(y, model.apply(input, { training: true }));
