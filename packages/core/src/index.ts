@@ -6,3 +6,4 @@ export { lcg32 } from './lcg32.js';
 export { seededPermutation, shuffleInPlace, shuffledIndices } from './shuffle.js';
 export { deriveSeed } from './derive-seed.js';
 export { portablePath } from './portable-path.js';
+export { inheritableExecArgv } from './child-exec-argv.js';

@@ -1,4 +1,4 @@
-import { ApbError } from '@apb/core';
+import { ApbError, inheritableExecArgv } from '@apb/core';
 import { RUN_HELD, type TrainProgress } from '@apb/scenarios';
 import { DelayedError, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -51,16 +51,6 @@ export interface QueueWorker {
    * to the queue for any worker, then the connection closes. Idempotent.
    */
   close(): Promise<void>;
-}
-
-/**
- * The worker's Node flags that are safe to hand to a run: memory and diagnostics only (custom
- * export conditions, such as a test runner's, would make the built child load TypeScript sources).
- */
-const INHERITED_FLAGS = ['--max-old-space-size', '--max-semi-space-size', '--stack-size', '--enable-source-maps', '--expose-gc', '--no-warnings', '--no-deprecation'];
-
-function childExecArgv(): string[] {
-  return process.execArgv.filter((flag) => INHERITED_FLAGS.some((allowed) => flag === allowed || flag.startsWith(`${allowed}=`)));
 }
 
 function defaultChildPath(): string {
@@ -133,7 +123,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const runInChild = (job: Job<RunJobData, RunJobResult>) =>
     new Promise<ChildReply & { type: 'done' }>((resolve) => {
       // Whatever the run prints goes to stderr, like local reproductions' workers.
-      const child = fork(childPath, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: childExecArgv(), env: { ...process.env, APB_THREADS: threads } });
+      const child = fork(childPath, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: inheritableExecArgv(), env: { ...process.env, APB_THREADS: threads } });
       children.add(child);
       let done: (ChildReply & { type: 'done' }) | undefined;
       child.on('message', (reply: ChildReply) => {

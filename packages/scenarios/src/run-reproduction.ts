@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { portablePath, writeFileAtomic } from '@apb/core';
+import { inheritableExecArgv, portablePath, writeFileAtomic } from '@apb/core';
 import { executeSpec } from './execute-spec.js';
 import { hasSavedModel } from './model-files.js';
 import { planReproduction, type Figure, type Preset, type RunSpec } from './plan.js';
@@ -54,17 +54,6 @@ export interface ReproductionSummary {
   outDir: string;
   runs: { id: string; runJson: string; outcome: SpecOutcome; roles: string[]; error?: string }[];
   seconds: number;
-}
-
-/**
- * The parent's Node flags that are safe to hand to a worker: memory and diagnostics only. Anything
- * else could change what the worker runs (`-e` would re-run the parent's script; custom export
- * conditions such as Vitest's `@apb/source` would make the built worker load TypeScript sources).
- */
-const INHERITED_FLAGS = ['--max-old-space-size', '--max-semi-space-size', '--stack-size', '--enable-source-maps', '--expose-gc', '--no-warnings', '--no-deprecation'];
-
-function workerExecArgv(): string[] {
-  return process.execArgv.filter((flag) => INHERITED_FLAGS.some((allowed) => flag === allowed || flag.startsWith(`${allowed}=`)));
 }
 
 function defaultWorkerPath(): string {
@@ -209,7 +198,7 @@ async function forkedRunner(count: number, options: ReproductionOptions): Promis
     // a worker prints goes to stderr, so a command's --json output on stdout stays clean.
     // Each worker gets its share of the cores, so N multi-threaded backends do not oversubscribe them.
     const threads = process.env.APB_THREADS ?? String(Math.max(1, Math.floor(availableParallelism() / count)));
-    const child = fork(workerPath, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: workerExecArgv(), env: { ...process.env, APB_THREADS: threads } });
+    const child = fork(workerPath, [], { stdio: ['ignore', 2, 2, 'ipc'], execArgv: inheritableExecArgv(), env: { ...process.env, APB_THREADS: threads } });
     const worker: (typeof workers)[number] = { child };
     child.on('message', (reply: WorkerReply) => {
       if (reply.type === 'progress') options.onProgress?.({ type: 'run', id: reply.id, event: reply.event });
