@@ -36,3 +36,21 @@ export function outputArray(length: number): Float32Array {
 
 /** A kernel registered for the 'native' backend. */
 export type NativeKernelConfig = Omit<KernelConfig, 'backendName'>;
+
+/**
+ * An elementwise kernel on float32 tensors: `apply` fills a fresh output of x's size from x's values
+ * and the kernel's attributes. Other dtypes go to the cpu kernel.
+ */
+export function floatUnaryKernel<Attrs>(kernelName: string, apply: (x: Float32Array, y: Float32Array, attrs: Attrs) => void): NativeKernelConfig {
+  const fallback = cpuKernelFunc(kernelName);
+  const kernelFunc = (args: CpuKernelArgs) => {
+    const { inputs, backend } = args;
+    const { x } = inputs as unknown as { x: TensorInfo };
+    const xValues = floatValues(backend, x);
+    if (!xValues) return fallback(args);
+    const y = outputArray(xValues.length);
+    apply(xValues, y, args.attrs as unknown as Attrs);
+    return backend.makeTensorInfo(x.shape, 'float32', y);
+  };
+  return { kernelName, kernelFunc: kernelFunc as unknown as KernelFunc };
+}
