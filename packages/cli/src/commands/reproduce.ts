@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { RunSpec } from '@apb/scenarios';
 import { z } from 'zod';
 
 import { colors, processOutput, silentOutput, type Output } from '../output.js';
@@ -174,12 +175,19 @@ export async function runReproduce(options: ReproduceOptions, hooks: RunReproduc
   return summary;
 }
 
-/** Data location and backend applied to every run of the plan, from the flags. */
-function planOverrides(parsed: z.output<typeof reproduceOptionsSchema>): { dataDir?: string; backend?: (typeof BACKENDS)[number] } {
-  return {
-    ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }),
-    ...(parsed.backend === undefined ? {} : { backend: parsed.backend }),
-  };
+/** The plan the flags describe (figure, preset, seeds, data location, backend), as local mode plans it. */
+async function planFromFlags(parsed: z.output<typeof reproduceOptionsSchema>): Promise<RunSpec[]> {
+  const { planReproduction } = await import('@apb/scenarios');
+  return planReproduction({
+    figure: parsed.figure,
+    preset: parsed.preset,
+    overrides: {
+      ...(parsed.dataDir === undefined ? {} : { dataDir: parsed.dataDir }),
+      ...(parsed.backend === undefined ? {} : { backend: parsed.backend }),
+    },
+    ...(parsed.seeds === undefined ? {} : { seeds: parsed.seeds }),
+    ...(parsed.adversarialSource === undefined ? {} : { adversarialSource: parsed.adversarialSource }),
+  });
 }
 
 /**
@@ -187,15 +195,8 @@ function planOverrides(parsed: z.output<typeof reproduceOptionsSchema>): { dataD
  * waits, printing runs as they start, finish epochs and end on any worker.
  */
 async function reproduceThroughQueue(parsed: z.output<typeof reproduceOptionsSchema>, url: string, out: string, output: Output, signal: AbortSignal | undefined) {
-  const { planReproduction } = await import('@apb/scenarios');
   const { runQueuedReproduction, redactQueueUrl } = await import('@apb/queue');
-  const specs = planReproduction({
-    figure: parsed.figure,
-    preset: parsed.preset,
-    overrides: planOverrides(parsed),
-    ...(parsed.seeds === undefined ? {} : { seeds: parsed.seeds }),
-    ...(parsed.adversarialSource === undefined ? {} : { adversarialSource: parsed.adversarialSource }),
-  });
+  const specs = await planFromFlags(parsed);
   const where = redactQueueUrl(url);
   return runQueuedReproduction({
     url,
@@ -240,14 +241,8 @@ export async function runReproduceDryRun(options: ReproduceOptions, hooks: RunRe
   const output = hooks.output ?? silentOutput;
   const parsed = reproduceOptionsSchema.parse(options);
   const out = resolve(parsed.out ?? join('runs', parsed.preset));
-  const { planReproduction, measureUnitCosts, estimateReproduction, tryReadRunRecord } = await import('@apb/scenarios');
-  const specs = planReproduction({
-    figure: parsed.figure,
-    preset: parsed.preset,
-    overrides: planOverrides(parsed),
-    ...(parsed.seeds === undefined ? {} : { seeds: parsed.seeds }),
-    ...(parsed.adversarialSource === undefined ? {} : { adversarialSource: parsed.adversarialSource }),
-  });
+  const { measureUnitCosts, estimateReproduction, tryReadRunRecord } = await import('@apb/scenarios');
+  const specs = await planFromFlags(parsed);
   const complete = new Set<string>();
   for (const spec of specs) {
     const record = await tryReadRunRecord(join(out, spec.id, 'run.json'));
