@@ -8,7 +8,7 @@ import type { BenchContext, BenchResult, BenchSuite } from './suite.js';
 
 const BATCH_SIZE = 128;
 /** `apb train`'s default backend here first, then the portable one. */
-const BACKENDS = ['native', 'wasm'];
+const BACKENDS = ['native', 'wasm'] as const;
 /** Naive APB may cost at most this fraction of classical LeNet's clean-training throughput (issue 14). */
 const NAIVE_MAX_SLOWDOWN = 0.03;
 /** Multimodal APB at h = 10,000 should train at this fraction of naive APB's throughput or more (issue 14). */
@@ -49,8 +49,8 @@ export const layersSuite: BenchSuite = {
 };
 
 /** The suite on one backend: every variant's throughput, and its ratios to classical and naive APB. */
-async function runOn(backend: string, context: BenchContext): Promise<BenchResult[]> {
-  const info = await initBackend({ backend: backend as 'native' | 'wasm' });
+async function runOn(backend: (typeof BACKENDS)[number], context: BenchContext): Promise<BenchResult[]> {
+  const info = await initBackend({ backend });
   const rounds = context.quick ? 1 : 5;
   const windowSeconds = context.quick ? 0.3 : 2;
   const images = tf.randomUniform([BATCH_SIZE, 28, 28, 1], 0, 1, 'float32', 1);
