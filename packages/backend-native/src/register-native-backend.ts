@@ -1,11 +1,12 @@
 import { availableParallelism } from 'node:os';
 
-import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 
 import { loadAddon } from './addon.js';
 import { NativeBackendError } from './errors.js';
 import { nativeKernels } from './kernels/native-kernels.js';
+import { setBufferReuse } from './buffer-pool.js';
+import { NativeBackend, escapeTrackedKernel } from './native-backend.js';
 
 /** Name under which the backend is registered with TensorFlow.js. */
 export const NATIVE_BACKEND_NAME = 'native';
@@ -14,6 +15,13 @@ export const NATIVE_BACKEND_NAME = 'native';
 export interface NativeBackendOptions {
   /** Threads the native kernels may use; default: every core (`os.availableParallelism()`). */
   threads?: number;
+  /**
+   * Reuse the arrays of disposed kernel outputs for new ones (default true): a training step then
+   * writes into memory it already touched instead of faulting in fresh pages every step. Results
+   * are bitwise the same either way; the pool holds at most 512 MiB that `tf.memory()` does not
+   * count. `false` turns it off and releases what it holds.
+   */
+  reuseBuffers?: boolean;
 }
 
 /** What {@link registerNativeBackend} set up. */
@@ -57,21 +65,17 @@ export async function registerNativeBackend(options: NativeBackendOptions = {}):
     });
   }
   const threads = addon.setThreads(requested);
+  setBufferReuse(options.reuseBuffers ?? true);
 
   if (!tf.findBackendFactory(NATIVE_BACKEND_NAME)) {
     // Lowest priority: tfjs must never pick 'native' on its own, only when asked to.
-    tf.registerBackend(NATIVE_BACKEND_NAME, () => {
-      const backend = new MathBackendCPU();
-      // The cpu backend's first write prints advice to install tfjs-node; on 'native' it is wrong.
-      (backend as unknown as { firstUse: boolean }).firstUse = false;
-      return backend;
-    }, 0);
+    tf.registerBackend(NATIVE_BACKEND_NAME, () => new NativeBackend(), 0);
   }
   if (!kernelsRegistered) {
     const replaced = nativeKernels(addon);
     const replacedNames = new Set(replaced.map((kernel) => kernel.kernelName));
     for (const kernel of tf.getKernelsForBackend('cpu')) {
-      if (!replacedNames.has(kernel.kernelName)) tf.registerKernel({ ...kernel, backendName: NATIVE_BACKEND_NAME });
+      if (!replacedNames.has(kernel.kernelName)) tf.registerKernel({ ...escapeTrackedKernel(kernel), backendName: NATIVE_BACKEND_NAME });
     }
     for (const kernel of replaced) tf.registerKernel({ ...kernel, backendName: NATIVE_BACKEND_NAME });
     kernelsRegistered = true;

@@ -1,6 +1,6 @@
 import { GatherV2, util, type GatherV2Attrs, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
-import { cpuKernelFunc, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
+import { cpuKernelFunc, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** Slices shorter than this are copied element by element: a `subarray` view per slice costs more. */
 const SET_MIN_SLICE = 16;
@@ -45,10 +45,7 @@ export function gatherV2Kernel(): NativeKernelConfig {
     }
 
     // Every element is written below, so the output need not be zero-filled first.
-    const bytes = Buffer.allocUnsafeSlow(outSize * 4);
-    const out = xValues instanceof Float32Array
-      ? new Float32Array(bytes.buffer, bytes.byteOffset, outSize)
-      : new Int32Array(bytes.buffer, bytes.byteOffset, outSize);
+    const out = xValues instanceof Float32Array ? outputArray(outSize) : int32Output(outSize);
     let target = 0;
     for (let o = 0; o < outerSize; o++) {
       const block = o * dimSize * sliceSize;
@@ -65,4 +62,9 @@ export function gatherV2Kernel(): NativeKernelConfig {
     return backend.makeTensorInfo(outShape, x.dtype, out);
   };
   return { kernelName: GatherV2, kernelFunc: kernelFunc as unknown as KernelFunc };
+}
+
+function int32Output(length: number): Int32Array {
+  const bytes = Buffer.allocUnsafeSlow(length * Int32Array.BYTES_PER_ELEMENT);
+  return new Int32Array(bytes.buffer, bytes.byteOffset, length);
 }

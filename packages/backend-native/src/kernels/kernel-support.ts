@@ -1,6 +1,10 @@
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
+import { outputArray } from '../buffer-pool.js';
+
+export { outputArray };
+
 /** The arguments every kernel function receives, with the backend typed as the cpu backend. */
 export type CpuKernelArgs = Parameters<KernelFunc>[0] & { backend: MathBackendCPU };
 
@@ -22,16 +26,6 @@ export function floatValues(backend: MathBackendCPU, tensor: TensorInfo): Float3
   if (tensor.dtype !== 'float32') return undefined;
   const values = backend.data.get(tensor.dataId)?.values;
   return values instanceof Float32Array ? values : undefined;
-}
-
-/**
- * An output array for a native kernel, left uninitialised: every native kernel writes each element
- * of its output, so the zero-fill of `new Float32Array` (a memset of every multi-megabyte
- * activation) would be wasted. Its own ArrayBuffer, exactly `length` floats long.
- */
-export function outputArray(length: number): Float32Array {
-  const bytes = Buffer.allocUnsafeSlow(length * Float32Array.BYTES_PER_ELEMENT);
-  return new Float32Array(bytes.buffer, bytes.byteOffset, length);
 }
 
 /** A kernel registered for the 'native' backend. */
