@@ -1,7 +1,9 @@
 """Times the paper's LeNet in PyTorch exactly as `apb bench`'s native suite times it in TensorFlow.js.
 
 conv 6@5x5 relu maxpool 2, conv 16@5x5 relu maxpool 2, fc 120 relu, fc 84 relu, fc 10 (logits);
-Adam 1e-3; a seeded synthetic batch of 128 MNIST-shaped images. Three workloads, images/s each:
+Adam 1e-3; seeded synthetic batches of 128 MNIST-shaped images, the per-step workloads cycling
+through --step-batches of them as a user's loop does (training on one fixed batch memorizes it within
+seconds and its gradients go subnormal, which slowed this FGSM step 2-3x). Workloads, images/s each:
   clean:     one Adam step on the clean batch;
   fgsm:      FGSM on the batch (input gradient, eval mode), then one Adam step on clean + adversarial
              (256 images), counted as the 128 source images;
@@ -61,6 +63,7 @@ def main():
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--workloads", default="clean,fgsm,inference")
     parser.add_argument("--fit-batches", type=int, default=200)
+    parser.add_argument("--step-batches", type=int, default=16)
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -68,11 +71,16 @@ def main():
     model = lenet()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     initial = {k: v.clone() for k, v in model.state_dict().items()}
-    images = torch.rand(args.batch, 1, 28, 28)
-    labels = torch.randint(0, 10, (args.batch,))
+    batches = [(torch.rand(args.batch, 1, 28, 28), torch.randint(0, 10, (args.batch,))) for _ in range(args.step_batches)]
+    calls = [0]
     eps = 0.1
 
+    def next_batch():
+        calls[0] += 1
+        return batches[calls[0] % len(batches)]
+
     def clean_step():
+        images, labels = next_batch()
         model.train()
         optimizer.zero_grad()
         loss = F.cross_entropy(model(images), labels)
@@ -81,6 +89,7 @@ def main():
         loss.item()
 
     def fgsm_step():
+        images, labels = next_batch()
         model.eval()
         x = images.clone().requires_grad_(True)
         gradient, = torch.autograd.grad(F.cross_entropy(model(x), labels), x)
@@ -93,6 +102,7 @@ def main():
         loss.item()
 
     def inference():
+        images, _ = next_batch()
         model.eval()
         with torch.no_grad():
             model(images).sum().item()
@@ -118,8 +128,6 @@ def main():
     for name in args.workloads.split(","):
         # Every workload starts from the same initial weights and a fresh Adam, as each of ours
         # does (the bench's native and user-paths suites), so no figure depends on what ran before.
-        # Note: training many steps on this one fixed batch slows PyTorch's FGSM step 2-3x within
-        # seconds (subnormal numbers: with torch.set_flush_denormal(True) it stays at its first rate).
         model.load_state_dict(initial)
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         if name == "fit":
@@ -131,6 +139,7 @@ def main():
         "threads": torch.get_num_threads(),
         "mkldnn": torch.backends.mkldnn.is_available(),
         "batch": args.batch,
+        "stepBatches": args.step_batches,
         "results": results,
     }))
 

@@ -17,6 +17,24 @@ export function buildBenchLenet(seed = 1): tfl.LayersModel {
   return lenet({ seed });
 }
 
+/**
+ * Distinct batches a per-step workload cycles through, on both sides of a PyTorch comparison, as a
+ * user's loop does: trained on one fixed batch, a model memorizes it within seconds, and the
+ * timing is then of a saturated model (PyTorch's FGSM step slowed 2-3x that way), not of training.
+ */
+export const STEP_BATCHES = 16;
+
+/** `count` seeded synthetic batches (seeds `seed`, `seed + 2`, ...), for a workload to cycle through. */
+export function syntheticBatches(count = STEP_BATCHES, seed = 1): { images: tf.Tensor4D; labels: tf.Tensor2D }[] {
+  return Array.from({ length: count }, (_, i) => syntheticBatch(seed + 2 * i));
+}
+
+/** Cycles through `items`, one per call. */
+export function cycle<T>(items: readonly T[]): () => T {
+  let next = 0;
+  return () => items[next++ % items.length]!;
+}
+
 /** One synthetic MNIST-shaped batch in [0, 1] with labels, seeded. */
 export function syntheticBatch(seed = 1): { images: tf.Tensor4D; labels: tf.Tensor2D } {
   return tf.tidy(() => {
@@ -26,7 +44,7 @@ export function syntheticBatch(seed = 1): { images: tf.Tensor4D; labels: tf.Tens
   });
 }
 
-/** The three timed workloads on one model, batch and Adam optimizer. Each call runs one step. */
+/** The three timed workloads on one model and Adam optimizer, cycling through {@link STEP_BATCHES} batches. Each call runs one step. */
 export interface LenetWorkload {
   /** One Adam step on the clean batch. */
   cleanStep(): void;
@@ -44,7 +62,8 @@ export interface LenetWorkload {
 export function lenetWorkload(seed = 1): LenetWorkload {
   const model = buildBenchLenet(seed);
   const optimizer = adam(1e-3);
-  const { images, labels } = syntheticBatch(seed);
+  const batches = syntheticBatches(STEP_BATCHES, seed);
+  const nextBatch = cycle(batches);
   const lossOf = (x: tf.Tensor, y: tf.Tensor, training: boolean) =>
     tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, model.apply(x, { training }) as tf.Tensor);
 
@@ -54,9 +73,11 @@ export function lenetWorkload(seed = 1): LenetWorkload {
   };
   return {
     cleanStep() {
+      const { images, labels } = nextBatch();
       readAndDispose(tf.tidy(() => optimizer.minimize(() => lossOf(images, labels, true), true)!));
     },
     fgsmStep() {
+      const { images, labels } = nextBatch();
       readAndDispose(
         tf.tidy(() => {
           const gradient = tf.grad((x: tf.Tensor) => lossOf(x, labels, false))(images);
@@ -68,10 +89,11 @@ export function lenetWorkload(seed = 1): LenetWorkload {
       );
     },
     inference() {
+      const { images } = nextBatch();
       readAndDispose(tf.tidy(() => model.predict(images) as tf.Tensor));
     },
     dispose() {
-      tf.dispose([images, labels]);
+      tf.dispose(batches.flatMap(({ images, labels }) => [images, labels]));
       optimizer.dispose();
       model.dispose();
     },

@@ -1,6 +1,6 @@
 import { initBackend, type BackendInfo } from '@apb/backend';
 
-import { BATCH_SIZE, lenetWorkload, type LenetWorkload } from './lenet-workload.js';
+import { BATCH_SIZE, lenetWorkload, STEP_BATCHES, type LenetWorkload } from './lenet-workload.js';
 import { measure, type MeasureOptions } from './measure.js';
 import { PYTORCH_THREADS as THREADS, pytorchFigures, pytorchRequest } from './pytorch.js';
 import type { BenchContext, BenchResult, BenchSuite } from './suite.js';
@@ -50,7 +50,7 @@ export const nativeSuite: BenchSuite = {
     const info = await initBackend({ backend: 'native', threads: THREADS });
     const native = measureAll(info, context, workloads.map((w) => w.step));
     const results: BenchResult[] = [];
-    const base = { backend: info.name, threads: info.threads, simd: info.simd, batchSize: BATCH_SIZE, optimizer: 'adam' };
+    const base = { backend: info.name, threads: info.threads, simd: info.simd, batchSize: BATCH_SIZE, stepBatches: STEP_BATCHES, optimizer: 'adam' };
     for (const { name, step } of workloads) {
       const m = native.get(step)!;
       results.push({ suite: 'native', name: `native-${name}`, value: m.imagesPerSecond, unit: 'images/s',

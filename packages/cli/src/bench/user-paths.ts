@@ -4,7 +4,7 @@ import { lenet, softmaxCrossEntropyLoss } from '@apb/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
-import { BATCH_SIZE, syntheticBatch } from './lenet-workload.js';
+import { BATCH_SIZE, cycle, STEP_BATCHES, syntheticBatches } from './lenet-workload.js';
 import { measureAsync, type Measurement, type MeasureOptions } from './measure.js';
 import { PYTORCH_THREADS as THREADS, pytorchFigures, pytorchRequest, type TorchWorkload } from './pytorch.js';
 import type { BenchContext, BenchResult, BenchSuite } from './suite.js';
@@ -85,30 +85,35 @@ const paths: UserPath[] = [
   },
   {
     name: 'train-on-batch',
-    description: 'model.trainOnBatch on lenet() (batch 128, Adam 1e-3), the loss read back each step',
+    description: `model.trainOnBatch on lenet() (batch 128, Adam 1e-3), the loss read back each step, cycling through ${STEP_BATCHES} seeded synthetic batches`,
     torch: 'clean',
     async measure(context, optimizer) {
       const model = compiledLenet(optimizer);
-      const { images, labels } = syntheticBatch(1);
+      const batches = syntheticBatches();
+      const nextBatch = cycle(batches);
       try {
-        return await measureAsync(() => model.trainOnBatch(images, labels), { ...batchTiming(context.quick), imagesPerStep: BATCH_SIZE });
+        return await measureAsync(() => {
+          const { images, labels } = nextBatch();
+          return model.trainOnBatch(images, labels);
+        }, { ...batchTiming(context.quick), imagesPerStep: BATCH_SIZE });
       } finally {
-        tf.dispose([images, labels]);
+        tf.dispose(batches.flatMap(({ images, labels }) => [images, labels]));
         model.dispose();
       }
     },
   },
   {
     name: 'fgsm-train-on-batch',
-    description: 'LinfFgsm.craft (eps 0.3) on the batch of 128, then model.trainOnBatch on clean + adversarial (256); images/s counts the 128 source images',
+    description: `LinfFgsm.craft (eps 0.3) on the batch of 128, then model.trainOnBatch on clean + adversarial (256), cycling through ${STEP_BATCHES} seeded synthetic batches; images/s counts the 128 source images`,
     torch: 'fgsm',
     async measure(context, optimizer) {
       const model = compiledLenet(optimizer);
       const attack = new LinfFgsm();
-      const { images, labels } = syntheticBatch(1);
-      const classes = tf.argMax<tf.Tensor1D>(labels, 1);
+      const batches = syntheticBatches().map((batch) => ({ ...batch, classes: tf.argMax<tf.Tensor1D>(batch.labels, 1) }));
+      const nextBatch = cycle(batches);
       try {
         return await measureAsync(async () => {
+          const { images, labels, classes } = nextBatch();
           const adversarial = attack.craft(model, images, classes, FGSM_EPS);
           const x = tf.concat([images, adversarial]);
           const y = tf.concat([labels, labels]);
@@ -119,7 +124,7 @@ const paths: UserPath[] = [
           }
         }, { ...batchTiming(context.quick), imagesPerStep: BATCH_SIZE });
       } finally {
-        tf.dispose([images, labels, classes]);
+        tf.dispose(batches.flatMap(({ images, labels, classes }) => [images, labels, classes]));
         model.dispose();
       }
     },
@@ -131,7 +136,8 @@ const paths: UserPath[] = [
  * PyTorch (2 threads, same run): `model.fit` on `lenet()`, `model.trainOnBatch`, and FGSM
  * adversarial training written with `LinfFgsm.craft` + `trainOnBatch`. Issue 14's target for each
  * is 1.2x PyTorch. Data are seeded synthetic MNIST-shaped batches on both sides (same shapes and
- * distribution, not the same numbers: the cost does not depend on them).
+ * distribution, not the same numbers: the cost does not depend on them); the per-batch paths cycle
+ * through STEP_BATCHES of them, and PyTorch runs each workload in a process of its own.
  */
 export const userPathsSuite: BenchSuite = {
   name: 'user-paths',
@@ -152,7 +158,7 @@ export const userPathsSuite: BenchSuite = {
       results.push({ suite: 'user-paths', name: `user-${name}`, value: m.imagesPerSecond, unit: 'images/s',
         details: { backend: info.name, threads: info.threads, batchSize: BATCH_SIZE,
           optimizer: optimizer === 'apb-adam' ? 'adam() of @apb/backend (fused step on native)' : 'tf.train.adam', description: path.description,
-          ...(path.torch === 'fit' ? { batchesPerEpoch: fitBatches(context.quick) } : {}),
+          ...(path.torch === 'fit' ? { batchesPerEpoch: fitBatches(context.quick) } : { stepBatches: STEP_BATCHES }),
           windowRates: m.windowRates, steps: m.steps, seconds: m.seconds } });
     }
 
