@@ -82,7 +82,7 @@ export const nativeSuite: BenchSuite = {
           const theirs = figure.imagesPerSecond;
           const ours = native.get(step)!.imagesPerSecond;
           results.push({ suite: 'native', name: `pytorch-${name}`, value: theirs, unit: 'images/s',
-            details: { torch: torch.torch, threads: torch.threads, batchSize: BATCH_SIZE, windowRates: figure.windowRates } });
+            details: { torch: torch.torch, threads: torch.threads, batchSize: BATCH_SIZE, windowRates: figure.windowRates, processRates: figure.processRates } });
           const target = name === 'clean' ? { target: TARGETS.cleanVsPytorch, meetsTarget: ours / theirs >= TARGETS.cleanVsPytorch } : {};
           results.push({ suite: 'native', name: `ratio-${name}-native-vs-pytorch`, value: ours / theirs, unit: 'ratio', details: target });
         }

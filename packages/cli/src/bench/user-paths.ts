@@ -181,7 +181,7 @@ export const userPathsSuite: BenchSuite = {
         continue;
       }
       results.push({ suite: 'user-paths', name: `pytorch-user-${path.name}`, value: figure.imagesPerSecond, unit: 'images/s',
-        details: { torch: torch.torch, threads: torch.threads, batchSize: BATCH_SIZE, workload: path.torch, windowRates: figure.windowRates } });
+        details: { torch: torch.torch, threads: torch.threads, batchSize: BATCH_SIZE, workload: path.torch, windowRates: figure.windowRates, processRates: figure.processRates } });
     }
     for (const { path, name } of runs) {
       const figure = torch.results[path.torch];
