@@ -47,36 +47,53 @@ void maxPoolTiled2x2(const ConvGeometry& g, const float* x, float* y) {
 void maxPoolGradTiled2x2(const ConvGeometry& g, const float* dy, const float* x, float* dx) {
   const int64_t rowStride = static_cast<int64_t>(g.inW) * g.inC;
   const int64_t imageSize = static_cast<int64_t>(g.inH) * rowStride;
-  parallelFor(g.batch, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t b = begin; b < end; ++b) {
-      const float* image = x + b * imageSize;
-      float* dimage = dx + b * imageSize;
-      // Rows and columns no window covers (odd sizes) get no gradient.
-      if (2 * g.outH < g.inH) std::memset(dimage + 2 * g.outH * rowStride, 0, sizeof(float) * (g.inH - 2 * g.outH) * rowStride);
-      for (int oy = 0; oy < g.outH; ++oy) {
-        const int64_t topAt = 2 * oy * rowStride;
-        const float* d = dy + ((b * g.outH + oy) * g.outW) * g.inC;
-        if (2 * g.outW < g.inW) {
-          const int64_t tail = static_cast<int64_t>(2 * g.outW) * g.inC;
-          std::memset(dimage + topAt + tail, 0, sizeof(float) * (rowStride - tail));
-          std::memset(dimage + topAt + rowStride + tail, 0, sizeof(float) * (rowStride - tail));
-        }
-        for (int ox = 0; ox < g.outW; ++ox) {
-          const int64_t base = topAt + static_cast<int64_t>(2 * ox) * g.inC;
-          const int64_t corners[4] = {base, base + g.inC, base + rowStride, base + rowStride + g.inC};
-          for (int c = 0; c < g.inC; ++c) {
-            float best = -std::numeric_limits<float>::infinity();
-            int winner = -1;
-            for (int k = 0; k < 4; ++k) {
-              const float v = image[corners[k] + c];
-              dimage[corners[k] + c] = 0.f;
-              if (v > best) {
-                best = v;
-                winner = k;
-              }
-            }
-            if (winner >= 0) dimage[corners[winner] + c] = d[static_cast<int64_t>(ox) * g.inC + c];
-          }
+  // Rows no window covers (odd heights) get no gradient.
+  if (2 * g.outH < g.inH) {
+    for (int64_t b = 0; b < g.batch; ++b) {
+      std::memset(dx + b * imageSize + 2 * g.outH * rowStride, 0, sizeof(float) * (g.inH - 2 * g.outH) * rowStride);
+    }
+  }
+  const int64_t rows = static_cast<int64_t>(g.batch) * g.outH;
+  const int64_t covered = static_cast<int64_t>(2 * g.outW) * g.inC;
+  parallelFor(rows, 16, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t b = r / g.outH;
+      const int oy = static_cast<int>(r % g.outH);
+      const int64_t topAt = b * imageSize + 2 * oy * rowStride;
+      const float* top = x + topAt;
+      const float* bottom = top + rowStride;
+      float* dtop = dx + topAt;
+      float* dbottom = dtop + rowStride;
+      const float* d = dy + r * g.outW * g.inC;
+      // Columns no window covers (odd widths) get no gradient.
+      if (covered < rowStride) {
+        std::memset(dtop + covered, 0, sizeof(float) * (rowStride - covered));
+        std::memset(dbottom + covered, 0, sizeof(float) * (rowStride - covered));
+      }
+      for (int ox = 0; ox < g.outW; ++ox) {
+        const int64_t at = static_cast<int64_t>(2 * ox) * g.inC;
+        const int64_t right = at + g.inC;
+        const float* dWindow = d + static_cast<int64_t>(ox) * g.inC;
+        // Branch-free, so the channel loop vectorizes: the winner is the first corner, in window
+        // order, greater than every earlier one (strict '>' from -infinity; NaN never wins, and a
+        // window of NaNs sends its gradient nowhere), exactly the general loop's rule.
+#pragma omp simd
+        for (int c = 0; c < g.inC; ++c) {
+          const float v0 = top[at + c];
+          const float v1 = top[right + c];
+          const float v2 = bottom[at + c];
+          const float v3 = bottom[right + c];
+          float best = -std::numeric_limits<float>::infinity();
+          int winner = -1;
+          if (v0 > best) { best = v0; winner = 0; }
+          if (v1 > best) { best = v1; winner = 1; }
+          if (v2 > best) { best = v2; winner = 2; }
+          if (v3 > best) { winner = 3; }
+          const float gradient = dWindow[c];
+          dtop[at + c] = winner == 0 ? gradient : 0.f;
+          dtop[right + c] = winner == 1 ? gradient : 0.f;
+          dbottom[at + c] = winner == 2 ? gradient : 0.f;
+          dbottom[right + c] = winner == 3 ? gradient : 0.f;
         }
       }
     }
