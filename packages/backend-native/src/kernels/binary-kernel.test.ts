@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 
 import { describeNative, leakedTensors, parityError, runOn, seededValues } from '../testing-internal/parity.js';
-import { repeatsAlongLeadingDims } from './binary-kernel.js';
+import { repeatsAlongLeadingDims, trailingRepeat } from './binary-kernel.js';
 
 const ops = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div } as const;
 const shapePairs: Array<[number[], number[]]> = [
@@ -14,6 +14,11 @@ const shapePairs: Array<[number[], number[]]> = [
   [[], [3, 4]],
   [[4, 1], [4, 3]],
   [[2, 1, 3], [1, 4, 3]],
+  // Row-wise broadcasts (softmax cross-entropy's), either operand first.
+  [[128, 10], [128, 1]],
+  [[128, 1], [128, 10]],
+  [[2, 3, 4], [2, 1, 1]],
+  [[2, 1], [1, 2, 5]],
 ];
 
 describeNative('Add, Sub, Multiply and RealDiv on the native backend', () => {
@@ -45,6 +50,13 @@ describeNative('Add, Sub, Multiply and RealDiv on the native backend', () => {
     expect(error).toBe(0);
   });
 
+  it('computes hand-checked values with a row-wise broadcast, NaN and -0 kept', async () => {
+    const [difference] = await runOn('native', () => tf.sub(tf.tensor2d([[1, 2, 3], [4, 5, Number.NaN]]), tf.tensor2d([[1], [10]])));
+    expect(Array.from(difference!)).toEqual([0, 1, 2, -6, -5, Number.NaN]);
+    const [quotient] = await runOn('native', () => tf.div(tf.tensor2d([[2], [-0]]), tf.tensor2d([[1, 4], [2, 8]])));
+    expect(Array.from(quotient!)).toEqual([2, 0.5, -0, -0]);
+  });
+
   it('leaves no tensor behind', async () => {
     expect(await leakedTensors(() => tf.tidy(() => tf.mul(tf.ones([4, 3]), tf.ones([3]))))).toBe(0);
   });
@@ -56,4 +68,14 @@ it('recognises broadcasts that only repeat along leading dimensions', () => {
   expect(repeatsAlongLeadingDims([], [4, 5])).toBe(true);
   expect(repeatsAlongLeadingDims([4, 1], [4, 3])).toBe(false);
   expect(repeatsAlongLeadingDims([2, 1, 3], [2, 4, 3])).toBe(false);
+});
+
+it('counts the repeats of a broadcast along trailing dimensions', () => {
+  expect(trailingRepeat([128, 1], [128, 10])).toBe(10);
+  expect(trailingRepeat([2, 1, 1], [2, 3, 4])).toBe(12);
+  expect(trailingRepeat([3, 1], [2, 3, 4])).toBe(0);
+  expect(trailingRepeat([3, 1], [1, 3, 4])).toBe(4);
+  expect(trailingRepeat([1, 3, 1], [2, 3, 4])).toBe(0);
+  expect(trailingRepeat([4], [3, 4])).toBe(0);
+  expect(trailingRepeat([3, 4], [3, 4])).toBe(1);
 });

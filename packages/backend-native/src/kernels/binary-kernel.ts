@@ -17,6 +17,41 @@ export function repeatsAlongLeadingDims(small: readonly number[], out: readonly 
   return core.every((size, i) => size === tail[i]);
 }
 
+/**
+ * How many consecutive output elements read each element of `small` when `small` broadcast to
+ * `out` only repeats along trailing dimensions (`[128, 1]` against `[128, 10]`: 10, the pattern of
+ * softmax cross-entropy's per-row terms), else 0.
+ */
+export function trailingRepeat(small: readonly number[], out: readonly number[]): number {
+  if (small.length > out.length) return 0;
+  const padded = [...new Array<number>(out.length - small.length).fill(1), ...small];
+  let kept = padded.length;
+  while (kept > 0 && padded[kept - 1] === 1) kept--;
+  for (let i = 0; i < kept; i++) if (padded[i] !== out[i]) return 0;
+  return util.sizeFromShape(out.slice(kept));
+}
+
+/**
+ * `out[i] = a[i] op small[i / repeat]` (or `small op a` when `smallFirst`), in JavaScript: each
+ * operation is done in double precision on two float32 values and rounded once to float32, which
+ * is the correctly rounded float32 result, as the cpu kernel and the addon give.
+ */
+function rowBroadcast(code: number, full: Float32Array, small: Float32Array, repeat: number, smallFirst: boolean, out: Float32Array): void {
+  const f = ROW_OPS[code]!;
+  const op = smallFirst ? (x: number, y: number) => f(y, x) : f;
+  for (let j = 0, i = 0; j < small.length; j++) {
+    const s = small[j]!;
+    for (const end = i + repeat; i < end; i++) out[i] = op(full[i]!, s);
+  }
+}
+
+const ROW_OPS: Record<number, (x: number, y: number) => number> = {
+  [BINARY_CODES.add]: (x, y) => x + y,
+  [BINARY_CODES.sub]: (x, y) => x - y,
+  [BINARY_CODES.mul]: (x, y) => x * y,
+  [BINARY_CODES.div]: (x, y) => x / y,
+};
+
 function binaryKernel(addon: NativeAddon, kernelName: string, code: number): NativeKernelConfig {
   const fallback = cpuKernelFunc(kernelName);
   const kernelFunc = (args: CpuKernelArgs) => {
@@ -27,6 +62,16 @@ function binaryKernel(addon: NativeAddon, kernelName: string, code: number): Nat
     if (!aValues || !bValues) return fallback(args);
     const outShape = broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const size = util.sizeFromShape(outShape);
+    if (aValues.length === size || bValues.length === size) {
+      const aRepeat = aValues.length === size ? 0 : trailingRepeat(a.shape, outShape);
+      const bRepeat = bValues.length === size ? 0 : trailingRepeat(b.shape, outShape);
+      if (aRepeat > 1 || bRepeat > 1) {
+        const out = outputArray(size);
+        if (bRepeat > 1) rowBroadcast(code, aValues, bValues, bRepeat, false, out);
+        else rowBroadcast(code, bValues, aValues, aRepeat, true, out);
+        return backend.makeTensorInfo(outShape, 'float32', out);
+      }
+    }
     const aFits = aValues.length === size || repeatsAlongLeadingDims(a.shape, outShape);
     const bFits = bValues.length === size || repeatsAlongLeadingDims(b.shape, outShape);
     if (!aFits || !bFits || (aValues.length !== size && bValues.length !== size)) return fallback(args);
@@ -37,7 +82,7 @@ function binaryKernel(addon: NativeAddon, kernelName: string, code: number): Nat
   return { kernelName, kernelFunc: kernelFunc as unknown as KernelFunc };
 }
 
-/** Add, Sub, Multiply and RealDiv on float32 tensors of equal shape or with a bias-like broadcast. */
+/** Add, Sub, Multiply and RealDiv on float32 tensors of equal shape, or with a bias-like or row-wise broadcast. */
 export function binaryKernels(addon: NativeAddon): NativeKernelConfig[] {
   return [
     binaryKernel(addon, Add, BINARY_CODES.add),
