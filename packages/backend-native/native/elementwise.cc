@@ -14,6 +14,16 @@ namespace {
 // Elements per chunk: below this, handing work to another thread costs more than it saves.
 constexpr int64_t kGrain = 1 << 15;
 
+// Written inline in step's lambda, this loop compiled to a branch per element (1.3 ms instead of
+// 0.05 on a LeNet activation, with random signs); as a function of plain arguments it vectorizes.
+void stepRange(const float* x, float* y, int64_t begin, int64_t end, float alpha) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) {
+    const float v = x[i];
+    y[i] = v > 0.f ? 1.f : (v != v ? v : alpha);
+  }
+}
+
 template <typename Op>
 void binaryLoop(const float* a, int64_t aSize, const float* b, int64_t bSize, float* out, int64_t n, Op op) {
   if (aSize == n && bSize == n) {
@@ -88,13 +98,7 @@ void reluForward(const float* x, float* y, int64_t n) {
 }
 
 void step(const float* x, float* y, int64_t n, float alpha) {
-  parallelFor(n, kGrain, [&](int64_t begin, int64_t end) {
-#pragma omp simd
-    for (int64_t i = begin; i < end; ++i) {
-      const float v = x[i];
-      y[i] = v != v ? v : (v > 0.f ? 1.f : alpha);
-    }
-  });
+  parallelFor(n, kGrain, [&](int64_t begin, int64_t end) { stepRange(x, y, begin, end, alpha); });
 }
 
 void sign(const float* x, float* y, int64_t n) {
@@ -107,13 +111,53 @@ void sign(const float* x, float* y, int64_t n) {
 void clipByValue(const float* x, float* y, int64_t n, double lo, double hi) {
   const float loF = static_cast<float>(lo);
   const float hiF = static_cast<float>(hi);
-  parallelFor(n, kGrain, [&](int64_t begin, int64_t end) {
+  parallelFor(n, kGrain, [x, y, lo, hi, loF, hiF](int64_t begin, int64_t end) {
+#pragma omp simd
     for (int64_t i = begin; i < end; ++i) {
       const double v = x[i];
       y[i] = v > hi ? hiF : (v < lo ? loF : x[i]);
     }
   });
 }
+
+namespace {
+// Adds rows [begin, end) of x into acc, row by row. With the column count a compile-time constant
+// (Columns > 0) the accumulators stay in registers; the order of additions is the same either way.
+template <int Columns>
+void addRows(const float* x, double* acc, int64_t begin, int64_t end, int64_t columns) {
+  if constexpr (Columns > 0) {
+    double local[Columns];
+    for (int c = 0; c < Columns; ++c) local[c] = acc[c];
+    for (int64_t r = begin; r < end; ++r) {
+      const float* row = x + r * Columns;
+      for (int c = 0; c < Columns; ++c) local[c] += row[c];
+    }
+    for (int c = 0; c < Columns; ++c) acc[c] = local[c];
+  } else {
+    for (int64_t r = begin; r < end; ++r) {
+      const float* row = x + r * columns;
+      for (int64_t c = 0; c < columns; ++c) acc[c] += row[c];
+    }
+  }
+}
+
+using AddRows = void (*)(const float*, double*, int64_t, int64_t, int64_t);
+
+// The channel counts of LeNet-sized layers (bias gradients of 6 and 16 channels) get a loop of their own.
+AddRows addRowsFor(int64_t columns) {
+  switch (columns) {
+    case 1: return addRows<1>;
+    case 2: return addRows<2>;
+    case 3: return addRows<3>;
+    case 4: return addRows<4>;
+    case 6: return addRows<6>;
+    case 8: return addRows<8>;
+    case 10: return addRows<10>;
+    case 16: return addRows<16>;
+    default: return addRows<0>;
+  }
+}
+}  // namespace
 
 void sumLeading(const float* x, float* out, int64_t rows, int64_t columns) {
   const int64_t rowsPerChunk = std::max<int64_t>(1, kGrain / std::max<int64_t>(1, columns));
@@ -122,13 +166,10 @@ void sumLeading(const float* x, float* out, int64_t rows, int64_t columns) {
   // Summed in double, like the cpu kernel's JavaScript numbers, then rounded once; per-slot
   // partials keep the order of additions the same on every run.
   std::vector<double> partial(static_cast<size_t>(team * columns), 0.0);
+  const AddRows add = addRowsFor(columns);
   parallelSlots(chunks, team, [&](int64_t chunk, int slot) {
-    double* mine = partial.data() + slot * columns;
     const int64_t end = std::min(rows, (chunk + 1) * rowsPerChunk);
-    for (int64_t r = chunk * rowsPerChunk; r < end; ++r) {
-      const float* row = x + r * columns;
-      for (int64_t c = 0; c < columns; ++c) mine[c] += row[c];
-    }
+    add(x, partial.data() + slot * columns, chunk * rowsPerChunk, end, columns);
   });
   for (int64_t c = 0; c < columns; ++c) {
     double sum = 0.0;

@@ -6,6 +6,8 @@ import { describeNative, leakedTensors, parityError, runOn, seededValues, useNat
 const cases: Array<{ shape: number[]; axis: number | number[] | undefined; keepDims: boolean }> = [
   { shape: [128, 24, 24, 6], axis: [0, 1, 2], keepDims: false },
   { shape: [128, 120], axis: 0, keepDims: false },
+  { shape: [128, 8, 8, 16], axis: [0, 1, 2], keepDims: false },
+  { shape: [64, 10], axis: 0, keepDims: true },
   { shape: [128, 120], axis: 0, keepDims: true },
   { shape: [4, 5, 6], axis: [1, 2], keepDims: false },
   { shape: [4, 5, 6], axis: -1, keepDims: true },
