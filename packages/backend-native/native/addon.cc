@@ -152,7 +152,7 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
 Napi::Value Binary(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const int code = info[0].As<Napi::Number>().Int32Value();
-    if (code < 0 || code > 3) throw std::runtime_error("unsupported binary op code");
+    if (code < 0 || code > 5) throw std::runtime_error("unsupported binary op code");
     int64_t aSize = 0, bSize = 0, n = 0;
     const float* a = floatsOrNull(info[1], "a", &aSize);
     const float* b = floatsOrNull(info[2], "b", &bSize);

@@ -71,7 +71,7 @@ void batchMatMul(const float* a, const float* b, float* out, int64_t batchA, int
 void maxPool(const ConvGeometry& g, const float* x, float* y);
 void maxPoolGrad(const ConvGeometry& g, const float* dy, const float* x, float* dx);
 
-enum class BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3 };
+enum class BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kMin = 4, kMax = 5 };
 
 // out = a op b, where a and b each either have n elements or repeat along out's leading
 // dimensions (size divides n: a bias, a scalar).

@@ -3,6 +3,7 @@
 // every layer runs a bias Add, a Relu, and in the backward pass Step, Multiply and a bias Sum.
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <vector>
 
@@ -24,33 +25,76 @@ void stepRange(const float* x, float* y, int64_t begin, int64_t end, float alpha
   }
 }
 
+// The loops below are functions of plain arguments: written inline in a lambda that captures by
+// reference, such loops can compile to scalar code (the compiler cannot rule out that the output
+// aliases the captured pointers).
+template <typename Op>
+void sameShapeRange(const float* a, const float* b, float* out, int64_t begin, int64_t end, Op op) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) out[i] = op(a[i], b[i]);
+}
+
+template <typename Op>
+void scalarRightRange(const float* a, float b, float* out, int64_t begin, int64_t end, Op op) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) out[i] = op(a[i], b);
+}
+
+template <typename Op>
+void scalarLeftRange(float a, const float* b, float* out, int64_t begin, int64_t end, Op op) {
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) out[i] = op(a, b[i]);
+}
+
+// Compared in double, as the cpu kernel's JavaScript compares, so a bound that float32 cannot
+// represent cuts where it does there; the bound written is float32's rounding of it.
+void clipRange(const float* x, float* y, int64_t begin, int64_t end, double lo, double hi) {
+  const float loF = static_cast<float>(lo);
+  const float hiF = static_cast<float>(hi);
+#pragma omp simd
+  for (int64_t i = begin; i < end; ++i) {
+    const double v = x[i];
+    y[i] = v > hi ? hiF : (v < lo ? loF : x[i]);
+  }
+}
+
 template <typename Op>
 void binaryLoop(const float* a, int64_t aSize, const float* b, int64_t bSize, float* out, int64_t n, Op op) {
   if (aSize == n && bSize == n) {
-    parallelFor(n, kGrain, [&](int64_t begin, int64_t end) {
-#pragma omp simd
-      for (int64_t i = begin; i < end; ++i) out[i] = op(a[i], b[i]);
-    });
+    parallelFor(n, kGrain, [&](int64_t begin, int64_t end) { sameShapeRange(a, b, out, begin, end, op); });
+  } else if (aSize == n && bSize == 1) {
+    // A scalar operand: one flat loop (as a bias of size 1 it would be a loop per element).
+    const float scalar = b[0];
+    parallelFor(n, kGrain, [&](int64_t begin, int64_t end) { scalarRightRange(a, scalar, out, begin, end, op); });
+  } else if (bSize == n && aSize == 1) {
+    const float scalar = a[0];
+    parallelFor(n, kGrain, [&](int64_t begin, int64_t end) { scalarLeftRange(scalar, b, out, begin, end, op); });
   } else if (aSize == n) {
-    // b repeats along the leading dimensions (a bias), or is a scalar.
+    // b repeats along the leading dimensions (a bias).
     parallelFor(n / bSize, std::max<int64_t>(1, kGrain / bSize), [&](int64_t begin, int64_t end) {
-      for (int64_t r = begin; r < end; ++r) {
-        const float* ar = a + r * bSize;
-        float* o = out + r * bSize;
-#pragma omp simd
-        for (int64_t c = 0; c < bSize; ++c) o[c] = op(ar[c], b[c]);
-      }
+      for (int64_t r = begin; r < end; ++r) sameShapeRange(a + r * bSize, b, out + r * bSize, 0, bSize, op);
     });
   } else {
     parallelFor(n / aSize, std::max<int64_t>(1, kGrain / aSize), [&](int64_t begin, int64_t end) {
-      for (int64_t r = begin; r < end; ++r) {
-        const float* br = b + r * aSize;
-        float* o = out + r * aSize;
-#pragma omp simd
-        for (int64_t c = 0; c < aSize; ++c) o[c] = op(a[c], br[c]);
-      }
+      for (int64_t r = begin; r < end; ++r) sameShapeRange(a, b + r * aSize, out + r * aSize, 0, aSize, op);
     });
   }
+}
+
+// JavaScript's Math.min and Math.max, which the cpu kernels use: NaN if either operand is NaN,
+// and min(0, -0) = -0, max(0, -0) = 0.
+inline float jsMin(float x, float y) {
+  const float smaller = x < y ? x : y;
+  const float tie = std::signbit(x) ? x : y;
+  const float value = x == y ? tie : smaller;
+  return (x != x || y != y) ? std::numeric_limits<float>::quiet_NaN() : value;
+}
+
+inline float jsMax(float x, float y) {
+  const float larger = x > y ? x : y;
+  const float tie = std::signbit(x) ? y : x;
+  const float value = x == y ? tie : larger;
+  return (x != x || y != y) ? std::numeric_limits<float>::quiet_NaN() : value;
 }
 }  // namespace
 
@@ -83,6 +127,8 @@ void binaryOp(BinaryOp op, const float* a, int64_t aSize, const float* b, int64_
     case BinaryOp::kSub: binaryLoop(a, aSize, b, bSize, out, n, [](float x, float y) { return x - y; }); break;
     case BinaryOp::kMul: binaryLoop(a, aSize, b, bSize, out, n, [](float x, float y) { return x * y; }); break;
     case BinaryOp::kDiv: binaryLoop(a, aSize, b, bSize, out, n, [](float x, float y) { return x / y; }); break;
+    case BinaryOp::kMin: binaryLoop(a, aSize, b, bSize, out, n, [](float x, float y) { return jsMin(x, y); }); break;
+    case BinaryOp::kMax: binaryLoop(a, aSize, b, bSize, out, n, [](float x, float y) { return jsMax(x, y); }); break;
   }
 }
 
@@ -109,15 +155,7 @@ void sign(const float* x, float* y, int64_t n) {
 }
 
 void clipByValue(const float* x, float* y, int64_t n, double lo, double hi) {
-  const float loF = static_cast<float>(lo);
-  const float hiF = static_cast<float>(hi);
-  parallelFor(n, kGrain, [x, y, lo, hi, loF, hiF](int64_t begin, int64_t end) {
-#pragma omp simd
-    for (int64_t i = begin; i < end; ++i) {
-      const double v = x[i];
-      y[i] = v > hi ? hiF : (v < lo ? loF : x[i]);
-    }
-  });
+  parallelFor(n, kGrain, [&](int64_t begin, int64_t end) { clipRange(x, y, begin, end, lo, hi); });
 }
 
 namespace {

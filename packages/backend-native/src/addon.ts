@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const ACTIVATION_CODES = { linear: 0, relu: 1 } as const;
 
 /** Operation codes of the addon's `binary` function. */
-export const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3 } as const;
+export const BINARY_CODES = { add: 0, sub: 1, mul: 2, div: 3, min: 4, max: 5 } as const;
 
 /** The functions the compiled addon exports; see `native/addon.cc`. */
 export interface NativeAddon {

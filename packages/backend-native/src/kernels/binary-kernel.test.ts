@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { describeNative, leakedTensors, parityError, runOn, seededValues } from '../testing-internal/parity.js';
 import { repeatsAlongLeadingDims, trailingRepeat } from './binary-kernel.js';
 
-const ops = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div } as const;
+const ops = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div, minimum: tf.minimum, maximum: tf.maximum } as const;
 const shapePairs: Array<[number[], number[]]> = [
   [[128, 24, 24, 6], [128, 24, 24, 6]],
   [[128, 24, 24, 6], [6]],
@@ -12,6 +12,8 @@ const shapePairs: Array<[number[], number[]]> = [
   [[4, 5, 6], [1, 1, 6]],
   [[3, 4], []],
   [[], [3, 4]],
+  [[128, 28, 28, 1], []],
+  [[], [128, 28, 28, 1]],
   [[4, 1], [4, 3]],
   [[2, 1, 3], [1, 4, 3]],
   // Row-wise broadcasts (softmax cross-entropy's), either operand first.
@@ -55,6 +57,14 @@ describeNative('Add, Sub, Multiply and RealDiv on the native backend', () => {
     expect(Array.from(difference!)).toEqual([0, 1, 2, -6, -5, Number.NaN]);
     const [quotient] = await runOn('native', () => tf.div(tf.tensor2d([[2], [-0]]), tf.tensor2d([[1, 4], [2, 8]])));
     expect(Array.from(quotient!)).toEqual([2, 0.5, -0, -0]);
+  });
+
+  it('takes minimum and maximum as Math.min and Math.max do: NaN wins, -0 is below 0', async () => {
+    const a = tf.tensor1d([1, Number.NaN, 0, -0, 3, -0]);
+    const b = tf.tensor1d([2, 1, -0, 0, Number.NaN, -0]);
+    const [low, high] = await runOn('native', () => [tf.minimum(a, b), tf.maximum(a, b)]);
+    expect(Array.from(low!)).toEqual([1, Number.NaN, -0, -0, Number.NaN, -0]);
+    expect(Array.from(high!)).toEqual([2, Number.NaN, 0, 0, Number.NaN, -0]);
   });
 
   it('leaves no tensor behind', async () => {

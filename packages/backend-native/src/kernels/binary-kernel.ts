@@ -1,4 +1,4 @@
-import { Add, broadcast_util, Multiply, RealDiv, Sub, util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Add, broadcast_util, Maximum, Minimum, Multiply, RealDiv, Sub, util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { BINARY_CODES, type NativeAddon } from '../addon.js';
 import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
@@ -50,6 +50,8 @@ const ROW_OPS: Record<number, (x: number, y: number) => number> = {
   [BINARY_CODES.sub]: (x, y) => x - y,
   [BINARY_CODES.mul]: (x, y) => x * y,
   [BINARY_CODES.div]: (x, y) => x / y,
+  [BINARY_CODES.min]: Math.min,
+  [BINARY_CODES.max]: Math.max,
 };
 
 function binaryKernel(addon: NativeAddon, kernelName: string, code: number): NativeKernelConfig {
@@ -62,19 +64,18 @@ function binaryKernel(addon: NativeAddon, kernelName: string, code: number): Nat
     if (!aValues || !bValues) return fallback(args);
     const outShape = broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
     const size = util.sizeFromShape(outShape);
-    if (aValues.length === size || bValues.length === size) {
-      const aRepeat = aValues.length === size ? 0 : trailingRepeat(a.shape, outShape);
-      const bRepeat = bValues.length === size ? 0 : trailingRepeat(b.shape, outShape);
-      if (aRepeat > 1 || bRepeat > 1) {
-        const out = outputArray(size);
-        if (bRepeat > 1) rowBroadcast(code, aValues, bValues, bRepeat, false, out);
-        else rowBroadcast(code, bValues, aValues, aRepeat, true, out);
-        return backend.makeTensorInfo(outShape, 'float32', out);
-      }
-    }
     const aFits = aValues.length === size || repeatsAlongLeadingDims(a.shape, outShape);
     const bFits = bValues.length === size || repeatsAlongLeadingDims(b.shape, outShape);
-    if (!aFits || !bFits || (aValues.length !== size && bValues.length !== size)) return fallback(args);
+    if (!aFits || !bFits || (aValues.length !== size && bValues.length !== size)) {
+      // Not a bias-like broadcast; a row-wise one is done here, anything else by the cpu kernel.
+      const aRepeat = bValues.length === size ? trailingRepeat(a.shape, outShape) : 0;
+      const bRepeat = aValues.length === size ? trailingRepeat(b.shape, outShape) : 0;
+      if (aRepeat <= 1 && bRepeat <= 1) return fallback(args);
+      const out = outputArray(size);
+      if (bRepeat > 1) rowBroadcast(code, aValues, bValues, bRepeat, false, out);
+      else rowBroadcast(code, bValues, aValues, aRepeat, true, out);
+      return backend.makeTensorInfo(outShape, 'float32', out);
+    }
     const out = outputArray(size);
     addon.binary(code, aValues, bValues, out);
     return backend.makeTensorInfo(outShape, 'float32', out);
@@ -82,12 +83,14 @@ function binaryKernel(addon: NativeAddon, kernelName: string, code: number): Nat
   return { kernelName, kernelFunc: kernelFunc as unknown as KernelFunc };
 }
 
-/** Add, Sub, Multiply and RealDiv on float32 tensors of equal shape, or with a bias-like or row-wise broadcast. */
+/** Add, Sub, Multiply, RealDiv, Minimum and Maximum on float32 tensors of equal shape, or with a bias-like or row-wise broadcast. */
 export function binaryKernels(addon: NativeAddon): NativeKernelConfig[] {
   return [
     binaryKernel(addon, Add, BINARY_CODES.add),
     binaryKernel(addon, Sub, BINARY_CODES.sub),
     binaryKernel(addon, Multiply, BINARY_CODES.mul),
     binaryKernel(addon, RealDiv, BINARY_CODES.div),
+    binaryKernel(addon, Minimum, BINARY_CODES.min),
+    binaryKernel(addon, Maximum, BINARY_CODES.max),
   ];
 }
