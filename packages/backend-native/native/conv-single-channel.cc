@@ -110,6 +110,7 @@ void conv2dBackpropFilterSingleChannel(const ConvGeometry& g, const float* x, co
   const int64_t filterSize = static_cast<int64_t>(taps) * oc;
   const int blocks = (g.outW + kLanes - 1) / kLanes;
   const int dyStride = blocks * kLanes;
+  const int ocPadded = (oc + kChannelBlock - 1) / kChannelBlock * kChannelBlock;
   const PaddedImage layout = paddedLayout(g);
   const int slots = static_cast<int>(std::min<int64_t>(kReductionSlots, g.batch));
   // Per-slot sums in double, flushed from per-image float vector accumulators.
@@ -117,7 +118,7 @@ void conv2dBackpropFilterSingleChannel(const ConvGeometry& g, const float* x, co
   parallelSlots(g.batch, slots, [&](int64_t b, int slot) {
     double* mine = partial.data() + slot * filterSize;
     const size_t paddedSize = static_cast<size_t>(layout.rows) * layout.stride;
-    const size_t dySize = static_cast<size_t>(oc) * dyStride;
+    const size_t dySize = static_cast<size_t>(g.outH) * ocPadded * dyStride;
     const size_t accSize = static_cast<size_t>(filterSize) * kLanes;
     float* buffer = scratch(paddedSize + dySize + accSize).data();
     float* padded = buffer;
@@ -125,25 +126,41 @@ void conv2dBackpropFilterSingleChannel(const ConvGeometry& g, const float* x, co
     float* acc = dyT + dySize;
     padImage(g, layout, x + b * g.inH * g.inW, padded);
     std::fill(acc, acc + accSize, 0.f);
+    // The whole image's dy as [row][channel][column], zero past the row and past the channels.
     std::fill(dyT, dyT + dySize, 0.f);
     for (int oy = 0; oy < g.outH; ++oy) {
-      // This row of dy as [channel][column], zero past the row so whole vectors can be used.
       const float* d = dy + ((b * g.outH + oy) * g.outW) * oc;
+      float* rowT = dyT + static_cast<int64_t>(oy) * ocPadded * dyStride;
       for (int ox = 0; ox < g.outW; ++ox) {
-        for (int o = 0; o < oc; ++o) dyT[static_cast<int64_t>(o) * dyStride + ox] = d[static_cast<int64_t>(ox) * oc + o];
+        for (int o = 0; o < oc; ++o) rowT[static_cast<int64_t>(o) * dyStride + ox] = d[static_cast<int64_t>(ox) * oc + o];
       }
-      for (int ky = 0; ky < g.filterH; ++ky) {
-        const float* xrow = padded + static_cast<int64_t>(oy + ky) * layout.stride;
-        for (int kx = 0; kx < g.filterW; ++kx) {
-          float* a = acc + static_cast<int64_t>(ky * g.filterW + kx) * oc * kLanes;
-          for (int o = 0; o < oc; ++o) {
-            const float* dt = dyT + static_cast<int64_t>(o) * dyStride;
-            float* ao = a + static_cast<int64_t>(o) * kLanes;
+    }
+    // Per tap and block of output channels, an 8 x 16 accumulator tile stays in registers over
+    // the whole image. Each accumulator lane adds its products in the same order as a row-by-row
+    // loop would (rows, then column blocks), so the sums do not depend on this blocking.
+    for (int ky = 0; ky < g.filterH; ++ky) {
+      for (int kx = 0; kx < g.filterW; ++kx) {
+        float* a = acc + static_cast<int64_t>(ky * g.filterW + kx) * oc * kLanes;
+        for (int o0 = 0; o0 < oc; o0 += kChannelBlock) {
+          const int channels = std::min(kChannelBlock, oc - o0);
+          float tile[kChannelBlock][kLanes] = {};
+          for (int o = 0; o < channels; ++o) {
+            for (int v = 0; v < kLanes; ++v) tile[o][v] = a[static_cast<int64_t>(o0 + o) * kLanes + v];
+          }
+          for (int oy = 0; oy < g.outH; ++oy) {
+            const float* xrow = padded + static_cast<int64_t>(oy + ky) * layout.stride + kx;
+            const float* rowT = dyT + (static_cast<int64_t>(oy) * ocPadded + o0) * dyStride;
             for (int ox0 = 0; ox0 < dyStride; ox0 += kLanes) {
-              const float* xs = xrow + ox0 + kx;
+              const float* xs = xrow + ox0;
+              for (int o = 0; o < kChannelBlock; ++o) {
+                const float* dt = rowT + static_cast<int64_t>(o) * dyStride + ox0;
 #pragma omp simd
-              for (int v = 0; v < kLanes; ++v) ao[v] += xs[v] * dt[ox0 + v];
+                for (int v = 0; v < kLanes; ++v) tile[o][v] += xs[v] * dt[v];
+              }
             }
+          }
+          for (int o = 0; o < channels; ++o) {
+            for (int v = 0; v < kLanes; ++v) a[static_cast<int64_t>(o0 + o) * kLanes + v] = tile[o][v];
           }
         }
       }
