@@ -3,6 +3,7 @@
 // with only 6 columns; here the innermost loops run along an output row, contiguous in the input,
 // and vectorise. Rows are transposed to [channel][column] scratch so every loop is unit-stride.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -178,7 +179,11 @@ void conv2dBackpropFilterSingleChannel(const ConvGeometry& g, const float* x, co
   }
 }
 
-void conv2dBackpropInputSingleChannel(const ConvGeometry& g, const float* dy, const float* w, float* dx) {
+namespace {
+// The scatter form: each dy row adds into the input rows it touches, as the cpu kernel's loops do.
+// Kept for filters with a non-finite weight, where the gather form below would turn a skipped
+// border term into inf * 0 = NaN.
+void backpropInputScatter(const ConvGeometry& g, const float* dy, const float* w, float* dx) {
   const int oc = g.outC;
   const int64_t imageSize = static_cast<int64_t>(g.inH) * g.inW;
   // Output rows of one image all add into that image: split by image, not by row.
@@ -212,6 +217,72 @@ void conv2dBackpropInputSingleChannel(const ConvGeometry& g, const float* dy, co
       }
     }
   });
+}
+
+// The gather form: each input row is summed in registers, 16 columns at a time, from the dy rows
+// that touch it. For every input element the terms come in the scatter form's order (dy rows
+// ascending, then filter columns, then output channels) and a term the scatter form skips (a column
+// outside dy) is w * 0 here, which leaves a sum that starts at +0 unchanged; so the results are
+// bitwise the scatter form's whenever the weights are finite.
+void backpropInputGather(const ConvGeometry& g, const float* dy, const float* w, float* dx) {
+  const int oc = g.outC;
+  const int64_t imageSize = static_cast<int64_t>(g.inH) * g.inW;
+  const int blocks = (g.inW + kLanes - 1) / kLanes;
+  // dy rows as [row][channel][column], column ox stored at ox + shift with zeros around, so that
+  // the column ix + padLeft - kx of every lane of every block can be read.
+  const int shift = g.filterW - 1 + g.padLeft;
+  const int rowStride = shift + std::max(blocks * kLanes + g.padLeft, g.outW) + 1;
+  parallelFor(g.batch, 1, [&](int64_t begin, int64_t end) {
+    float* dyT = scratch(static_cast<size_t>(g.outH) * oc * rowStride).data();
+    float acc[kLanes];
+    for (int64_t b = begin; b < end; ++b) {
+      std::fill(dyT, dyT + static_cast<int64_t>(g.outH) * oc * rowStride, 0.f);
+      for (int oy = 0; oy < g.outH; ++oy) {
+        const float* d = dy + ((b * g.outH + oy) * g.outW) * oc;
+        for (int ox = 0; ox < g.outW; ++ox) {
+          for (int o = 0; o < oc; ++o) {
+            dyT[(static_cast<int64_t>(oy) * oc + o) * rowStride + shift + ox] = d[static_cast<int64_t>(ox) * oc + o];
+          }
+        }
+      }
+      float* image = dx + b * imageSize;
+      for (int iy = 0; iy < g.inH; ++iy) {
+        // Output rows oy = iy + padTop - ky, ascending (ky descending).
+        const int oyLo = std::max(0, iy + g.padTop - (g.filterH - 1));
+        const int oyHi = std::min(g.outH - 1, iy + g.padTop);
+        for (int ix0 = 0; ix0 < g.inW; ix0 += kLanes) {
+          std::fill(acc, acc + kLanes, 0.f);
+          for (int oy = oyLo; oy <= oyHi; ++oy) {
+            const int ky = iy + g.padTop - oy;
+            for (int kx = 0; kx < g.filterW; ++kx) {
+              const float* wk = w + static_cast<int64_t>(ky * g.filterW + kx) * oc;
+              // dy column of input column ix: ox = ix + padLeft - kx, stored at ox + shift.
+              const int64_t column = static_cast<int64_t>(ix0) + g.padLeft - kx + shift;
+              for (int o = 0; o < oc; ++o) {
+                const float wv = wk[o];
+                const float* dt = dyT + (static_cast<int64_t>(oy) * oc + o) * rowStride + column;
+#pragma omp simd
+                for (int v = 0; v < kLanes; ++v) acc[v] += wv * dt[v];
+              }
+            }
+          }
+          const int lanes = std::min(kLanes, g.inW - ix0);
+          float* out = image + static_cast<int64_t>(iy) * g.inW + ix0;
+          for (int v = 0; v < lanes; ++v) out[v] = acc[v];
+        }
+      }
+    }
+  });
+}
+}  // namespace
+
+void conv2dBackpropInputSingleChannel(const ConvGeometry& g, const float* dy, const float* w, float* dx) {
+  const int64_t weights = static_cast<int64_t>(g.filterH) * g.filterW * g.outC;
+  if (std::all_of(w, w + weights, [](float v) { return std::isfinite(v); })) {
+    backpropInputGather(g, dy, w, dx);
+  } else {
+    backpropInputScatter(g, dy, w, dx);
+  }
 }
 
 }  // namespace apb

@@ -44,6 +44,49 @@ void maxPoolTiled2x2(const ConvGeometry& g, const float* x, float* y) {
   });
 }
 
+// One output row of 2x2 windows: the gradient of each window goes to its winner, the first
+// corner in window order greater than every earlier one (strict '>' from -infinity; NaN never
+// wins, and a window of NaNs sends its gradient nowhere), exactly the general loop's rule.
+// Branch-free, so the channel loop vectorizes; with the channel count a compile-time constant
+// (Channels > 0) the compiler can also use a vector narrower than the machine's for LeNet's 6.
+template <int Channels>
+void maxPoolGradRow(const float* top, const float* bottom, float* dtop, float* dbottom, const float* d, int outW, int runtimeChannels) {
+  const int channels = Channels > 0 ? Channels : runtimeChannels;
+  for (int ox = 0; ox < outW; ++ox) {
+    const int64_t at = static_cast<int64_t>(2 * ox) * channels;
+    const int64_t right = at + channels;
+    const float* dWindow = d + static_cast<int64_t>(ox) * channels;
+#pragma omp simd
+    for (int c = 0; c < channels; ++c) {
+      const float v0 = top[at + c];
+      const float v1 = top[right + c];
+      const float v2 = bottom[at + c];
+      const float v3 = bottom[right + c];
+      float best = -std::numeric_limits<float>::infinity();
+      int winner = -1;
+      if (v0 > best) { best = v0; winner = 0; }
+      if (v1 > best) { best = v1; winner = 1; }
+      if (v2 > best) { best = v2; winner = 2; }
+      if (v3 > best) { winner = 3; }
+      const float gradient = dWindow[c];
+      dtop[at + c] = winner == 0 ? gradient : 0.f;
+      dtop[right + c] = winner == 1 ? gradient : 0.f;
+      dbottom[at + c] = winner == 2 ? gradient : 0.f;
+      dbottom[right + c] = winner == 3 ? gradient : 0.f;
+    }
+  }
+}
+
+using MaxPoolGradRow = void (*)(const float*, const float*, float*, float*, const float*, int, int);
+
+MaxPoolGradRow gradRowFor(int channels) {
+  switch (channels) {
+    case 6: return maxPoolGradRow<6>;
+    case 16: return maxPoolGradRow<16>;
+    default: return maxPoolGradRow<0>;
+  }
+}
+
 void maxPoolGradTiled2x2(const ConvGeometry& g, const float* dy, const float* x, float* dx) {
   const int64_t rowStride = static_cast<int64_t>(g.inW) * g.inC;
   const int64_t imageSize = static_cast<int64_t>(g.inH) * rowStride;
@@ -70,32 +113,7 @@ void maxPoolGradTiled2x2(const ConvGeometry& g, const float* dy, const float* x,
         std::memset(dtop + covered, 0, sizeof(float) * (rowStride - covered));
         std::memset(dbottom + covered, 0, sizeof(float) * (rowStride - covered));
       }
-      for (int ox = 0; ox < g.outW; ++ox) {
-        const int64_t at = static_cast<int64_t>(2 * ox) * g.inC;
-        const int64_t right = at + g.inC;
-        const float* dWindow = d + static_cast<int64_t>(ox) * g.inC;
-        // Branch-free, so the channel loop vectorizes: the winner is the first corner, in window
-        // order, greater than every earlier one (strict '>' from -infinity; NaN never wins, and a
-        // window of NaNs sends its gradient nowhere), exactly the general loop's rule.
-#pragma omp simd
-        for (int c = 0; c < g.inC; ++c) {
-          const float v0 = top[at + c];
-          const float v1 = top[right + c];
-          const float v2 = bottom[at + c];
-          const float v3 = bottom[right + c];
-          float best = -std::numeric_limits<float>::infinity();
-          int winner = -1;
-          if (v0 > best) { best = v0; winner = 0; }
-          if (v1 > best) { best = v1; winner = 1; }
-          if (v2 > best) { best = v2; winner = 2; }
-          if (v3 > best) { winner = 3; }
-          const float gradient = dWindow[c];
-          dtop[at + c] = winner == 0 ? gradient : 0.f;
-          dtop[right + c] = winner == 1 ? gradient : 0.f;
-          dbottom[at + c] = winner == 2 ? gradient : 0.f;
-          dbottom[right + c] = winner == 3 ? gradient : 0.f;
-        }
-      }
+      gradRowFor(g.inC)(top, bottom, dtop, dbottom, d, g.outW, g.inC);
     }
   });
 }

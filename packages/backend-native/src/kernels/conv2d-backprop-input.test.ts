@@ -18,6 +18,22 @@ describeNative('Conv2DBackpropInput on the native backend', () => {
     });
   }
 
+  it('keeps the finite border of the cpu backend when a one-channel filter has an infinite weight', async () => {
+    const dy = seededValues(2 * 6 * 6 * 3, 12);
+    const f = seededValues(3 * 3 * 1 * 3, 13);
+    f[4] = Number.POSITIVE_INFINITY;
+    const compute = () => backpropInput(tf.tensor4d(dy, [2, 6, 6, 3]), tf.tensor4d(f, [3, 3, 1, 3]), [2, 8, 8, 1], [1, 1], 'valid');
+    const [native] = await runOn('native', compute);
+    const [cpu] = await runOn('cpu', compute);
+    // The corner element meets only the filter's corner tap: finite on both backends.
+    expect(Number.isFinite(native![0])).toBe(true);
+    const finite = (values: Float32Array) => Array.from(values, (v) => (Number.isFinite(v) ? 'finite' : String(v)));
+    expect(finite(native!)).toEqual(finite(cpu!));
+    native!.forEach((v, i) => {
+      if (Number.isFinite(v)) expect(Math.abs(v - cpu![i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(cpu![i]!)));
+    });
+  });
+
   it('is the adjoint of Conv2D: <conv(x), dy> equals <x, backpropInput(dy)>', async () => {
     const x = seededValues(2 * 9 * 9 * 2, 9);
     const f = seededValues(3 * 3 * 2 * 3, 10);
