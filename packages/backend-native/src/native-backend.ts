@@ -36,7 +36,7 @@ export class NativeBackend extends MathBackendCPU {
  * Every other cpu kernel marks its inputs escaped before it runs (see {@link escapeTrackedKernel}).
  */
 const VIEW_FREE_CPU_KERNELS = new Set([
-  'Abs', 'ArgMax', 'Cast', 'Concat', 'Equal', 'Exp', 'Identity', 'Log', 'Max', 'Mean',
+  'Abs', 'ArgMax', 'Cast', 'Equal', 'Exp', 'Identity', 'Log', 'Max', 'Mean',
   'Neg', 'OneHot', 'Reshape', 'Select', 'ZerosLike', 'OnesLike', 'Fill', 'Greater', 'GreaterEqual', 'Less',
   'LessEqual', 'NotEqual', 'Sqrt', 'Square', 'SquaredDifference',
 ]);

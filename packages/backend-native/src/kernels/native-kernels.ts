@@ -1,6 +1,7 @@
 import type { NativeAddon } from '../addon.js';
 import { adamUpdateKernel } from './adam-update.js';
 import { clipByValueKernel } from './clip-by-value.js';
+import { concatKernel } from './concat.js';
 import { batchMatMulKernel } from './batch-matmul.js';
 import { binaryKernels } from './binary-kernel.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
@@ -27,6 +28,7 @@ export function nativeKernels(addon: NativeAddon): NativeKernelConfig[] {
     batchMatMulKernel(addon),
     fusedMatMulKernel(addon),
     gatherV2Kernel(),
+    concatKernel(),
     maxPoolKernel(addon),
     maxPoolGradKernel(addon),
     ...binaryKernels(addon),
