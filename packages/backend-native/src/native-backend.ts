@@ -51,7 +51,7 @@ export function escapeTrackedKernel(kernel: KernelConfig): KernelConfig {
   const inner = kernel.kernelFunc;
   const kernelFunc: KernelFunc = (args) => {
     const backend = args.backend as MathBackendCPU;
-    for (const input of Object.values(args.inputs) as (TensorInfo | undefined)[]) {
+    for (const input of Object.values<TensorInfo | undefined>(args.inputs)) {
       if (input !== undefined) markEscaped(backend.data.get(input.dataId)?.values);
     }
     return inner(args);
