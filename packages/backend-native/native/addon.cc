@@ -181,39 +181,38 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   });
 }
 
-// sign(x, y)
-Napi::Value Sign(const Napi::CallbackInfo& info) {
+// The elementwise entry points f(x, y, ...attributes): y as long as x, written from it. `apply`
+// runs inside `guarded`, so it may read the attributes from `info` and throw.
+template <typename Apply>
+Napi::Value floatUnary(const Napi::CallbackInfo& info, Apply apply) {
   return guarded(info, [&] {
     int64_t n = 0;
     const float* x = floatsOrNull(info[0], "x", &n);
-    apb::sign(x, floats(info[1], "y", n), n);
+    apply(x, floats(info[1], "y", n), n);
   });
+}
+
+// sign(x, y)
+Napi::Value Sign(const Napi::CallbackInfo& info) {
+  return floatUnary(info, [](const float* x, float* y, int64_t n) { apb::sign(x, y, n); });
 }
 
 // clipByValue(x, y, min, max)
 Napi::Value ClipByValue(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    int64_t n = 0;
-    const float* x = floatsOrNull(info[0], "x", &n);
-    apb::clipByValue(x, floats(info[1], "y", n), n, info[2].As<Napi::Number>().DoubleValue(), info[3].As<Napi::Number>().DoubleValue());
+  return floatUnary(info, [&info](const float* x, float* y, int64_t n) {
+    apb::clipByValue(x, y, n, info[2].As<Napi::Number>().DoubleValue(), info[3].As<Napi::Number>().DoubleValue());
   });
 }
 
 // relu(x, y)
 Napi::Value Relu(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    int64_t n = 0;
-    const float* x = floatsOrNull(info[0], "x", &n);
-    apb::reluForward(x, floats(info[1], "y", n), n);
-  });
+  return floatUnary(info, [](const float* x, float* y, int64_t n) { apb::reluForward(x, y, n); });
 }
 
 // step(x, y, alpha)
 Napi::Value Step(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    int64_t n = 0;
-    const float* x = floatsOrNull(info[0], "x", &n);
-    apb::step(x, floats(info[1], "y", n), n, info[2].As<Napi::Number>().FloatValue());
+  return floatUnary(info, [&info](const float* x, float* y, int64_t n) {
+    apb::step(x, y, n, info[2].As<Napi::Number>().FloatValue());
   });
 }
 

@@ -19,6 +19,21 @@ inline void columnRange(const ConvGeometry& g, int kx, int* lo, int* hi) {
   *hi = std::min(g.outW, g.inW + g.padLeft - kx);
 }
 
+// One image's dy, [outH][outW][oc], as [row][channel][column]: column ox of channel o of row oy
+// goes to out[(oy * channels + o) * stride + offset + ox], with channels >= oc; the rest of out
+// is left as it is (the callers zero it, so whole vectors can be read past the row).
+void transposeRows(const ConvGeometry& g, const float* d, int channels, int64_t stride, int offset, float* out) {
+  const int oc = g.outC;
+  for (int oy = 0; oy < g.outH; ++oy) {
+    const float* row = d + static_cast<int64_t>(oy) * g.outW * oc;
+    for (int ox = 0; ox < g.outW; ++ox) {
+      for (int o = 0; o < oc; ++o) {
+        out[(static_cast<int64_t>(oy) * channels + o) * stride + offset + ox] = row[static_cast<int64_t>(ox) * oc + o];
+      }
+    }
+  }
+}
+
 std::vector<float>& scratch(size_t size) {
   thread_local std::vector<float> buffer;
   if (buffer.size() < size) buffer.resize(size);
@@ -127,15 +142,9 @@ void conv2dBackpropFilterSingleChannel(const ConvGeometry& g, const float* x, co
     float* acc = dyT + dySize;
     padImage(g, layout, x + b * g.inH * g.inW, padded);
     std::fill(acc, acc + accSize, 0.f);
-    // The whole image's dy as [row][channel][column], zero past the row and past the channels.
+    // The whole image's dy, zero past the row and past the channels.
     std::fill(dyT, dyT + dySize, 0.f);
-    for (int oy = 0; oy < g.outH; ++oy) {
-      const float* d = dy + ((b * g.outH + oy) * g.outW) * oc;
-      float* rowT = dyT + static_cast<int64_t>(oy) * ocPadded * dyStride;
-      for (int ox = 0; ox < g.outW; ++ox) {
-        for (int o = 0; o < oc; ++o) rowT[static_cast<int64_t>(o) * dyStride + ox] = d[static_cast<int64_t>(ox) * oc + o];
-      }
-    }
+    transposeRows(g, dy + b * g.outH * g.outW * oc, ocPadded, dyStride, 0, dyT);
     // Per tap and block of output channels, an 8 x 16 accumulator tile stays in registers over
     // the whole image. Each accumulator lane adds its products in the same order as a row-by-row
     // loop would (rows, then column blocks), so the sums do not depend on this blocking.
@@ -237,14 +246,7 @@ void backpropInputGather(const ConvGeometry& g, const float* dy, const float* w,
     float acc[kLanes];
     for (int64_t b = begin; b < end; ++b) {
       std::fill(dyT, dyT + static_cast<int64_t>(g.outH) * oc * rowStride, 0.f);
-      for (int oy = 0; oy < g.outH; ++oy) {
-        const float* d = dy + ((b * g.outH + oy) * g.outW) * oc;
-        for (int ox = 0; ox < g.outW; ++ox) {
-          for (int o = 0; o < oc; ++o) {
-            dyT[(static_cast<int64_t>(oy) * oc + o) * rowStride + shift + ox] = d[static_cast<int64_t>(ox) * oc + o];
-          }
-        }
-      }
+      transposeRows(g, dy + b * g.outH * g.outW * oc, oc, rowStride, shift, dyT);
       float* image = dx + b * imageSize;
       for (int iy = 0; iy < g.inH; ++iy) {
         // Output rows oy = iy + padTop - ky, ascending (ky descending).

@@ -98,6 +98,7 @@ void maxPoolGradTiled2x2(const ConvGeometry& g, const float* dy, const float* x,
   }
   const int64_t rows = static_cast<int64_t>(g.batch) * g.outH;
   const int64_t covered = static_cast<int64_t>(2 * g.outW) * g.inC;
+  const MaxPoolGradRow gradRow = gradRowFor(g.inC);
   parallelFor(rows, 16, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const int64_t b = r / g.outH;
@@ -113,7 +114,7 @@ void maxPoolGradTiled2x2(const ConvGeometry& g, const float* dy, const float* x,
         std::memset(dtop + covered, 0, sizeof(float) * (rowStride - covered));
         std::memset(dbottom + covered, 0, sizeof(float) * (rowStride - covered));
       }
-      gradRowFor(g.inC)(top, bottom, dtop, dbottom, d, g.outW, g.inC);
+      gradRow(top, bottom, dtop, dbottom, d, g.outW, g.inC);
     }
   });
 }
