@@ -40,11 +40,6 @@ export function setBufferReuse(on: boolean): void {
   if (!on) releasePooledBuffers();
 }
 
-/** Whether outputs are reused. */
-export function bufferReuseEnabled(): boolean {
-  return enabled;
-}
-
 /**
  * An output array for a native kernel, left uninitialised: every native kernel writes each element
  * of its output, so the zero-fill of `new Float32Array` would be wasted. A pooled array of this
@@ -80,12 +75,10 @@ export function recycle(values: unknown): void {
   pooledBytes += values.byteLength;
 }
 
-/** Drops every pooled array (the garbage collector frees them); returns the bytes released. */
-export function releasePooledBuffers(): number {
-  const released = pooledBytes;
+/** Drops every pooled array (the garbage collector frees them). */
+export function releasePooledBuffers(): void {
   pool.clear();
   pooledBytes = 0;
-  return released;
 }
 
 /** Bytes held in the pool now. */
