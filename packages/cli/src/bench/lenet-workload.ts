@@ -93,7 +93,7 @@ export function lenetWorkload(seed = 1): LenetWorkload {
       readAndDispose(tf.tidy(() => model.predict(images) as tf.Tensor));
     },
     dispose() {
-      tf.dispose(batches.flatMap(({ images, labels }) => [images, labels]));
+      tf.dispose(batches);
       optimizer.dispose();
       model.dispose();
     },

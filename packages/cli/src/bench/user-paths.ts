@@ -97,7 +97,7 @@ const paths: UserPath[] = [
           return model.trainOnBatch(images, labels);
         }, { ...batchTiming(context.quick), imagesPerStep: BATCH_SIZE });
       } finally {
-        tf.dispose(batches.flatMap(({ images, labels }) => [images, labels]));
+        tf.dispose(batches);
         model.dispose();
       }
     },
@@ -124,7 +124,7 @@ const paths: UserPath[] = [
           }
         }, { ...batchTiming(context.quick), imagesPerStep: BATCH_SIZE });
       } finally {
-        tf.dispose(batches.flatMap(({ images, labels, classes }) => [images, labels, classes]));
+        tf.dispose(batches);
         model.dispose();
       }
     },
