@@ -10,6 +10,7 @@
         "native/pool.cc",
         "native/elementwise.cc",
         "native/adam.cc",
+        "native/apb-step.cc",
         "native/threads.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ApbError } from '@apb/core';
+import { APB_MULTIMODAL_STEP, ApbError, type ApbMultimodalStepAttrs } from '@apb/core';
 import {
   defaultMemoryClip,
   rejectUnknownOptions,
@@ -243,6 +243,21 @@ export class DenseApb extends tfl.layers.Layer {
     tf.tidy(() => {
       const sign = this.direction === 'ascent' ? 1 : -1;
       const gradientSum = tf.sum(upstream, 0);
+      if (this.apb.kind === 'multimodal' && gradientSum.dtype === 'float32' && tf.getKernel(APB_MULTIMODAL_STEP, tf.getBackend()) !== undefined) {
+        // A backend's fused step (the native one): the same numbers as the operations below, in one call.
+        const attrs: ApbMultimodalStepAttrs = {
+          eps: this.eps,
+          sign,
+          accumulate: this.mode === 'accumulate',
+          budgeted: this.memoryStep === 'budgeted',
+          hasClip: this.clip !== null,
+          clip: this.clip ?? 0,
+        };
+        const memories = this.requireWeight(this.memories);
+        const inputs = { gradientSum, apbWeights: this.requireWeight(this.apbWeights).read(), memories: memories.read() };
+        memories.write(tf.engine().runKernel<tf.Tensor>(APB_MULTIMODAL_STEP, inputs, attrs as unknown as tf.NamedAttrMap));
+        return;
+      }
       let variable: tfl.LayerVariable;
       let moved: tf.Tensor;
       if (this.apb.kind === 'naive') {

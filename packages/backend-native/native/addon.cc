@@ -181,6 +181,26 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   });
 }
 
+// apbMultimodalStep(gradientSum, apbWeights, memories, next, h, n, eps, sign, accumulate, budgeted, clip | null)
+Napi::Value ApbMultimodalStep(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int64_t h = info[4].As<Napi::Number>().Int64Value();
+    const int64_t n = info[5].As<Napi::Number>().Int64Value();
+    if (h < 1 || n < 1) throw std::runtime_error("apbMultimodalStep needs h >= 1 and n >= 1");
+    const bool hasClip = !info[10].IsNull() && !info[10].IsUndefined();
+    const apb::MultimodalStepParams params{
+        static_cast<float>(info[6].As<Napi::Number>().DoubleValue()),
+        static_cast<float>(info[7].As<Napi::Number>().DoubleValue()),
+        info[8].ToBoolean(),
+        info[9].ToBoolean(),
+        hasClip,
+        hasClip ? info[10].As<Napi::Number>().DoubleValue() : 0.0,
+    };
+    apb::apbMultimodalStep(params, floats(info[0], "gradientSum", n), floats(info[1], "apbWeights", h * n),
+                           floats(info[2], "memories", h), floats(info[3], "next", h), h, n);
+  });
+}
+
 // The elementwise entry points f(x, y, ...attributes): y as long as x, written from it. `apply`
 // runs inside `guarded`, so it may read the attributes from `info` and throw.
 template <typename Apply>
@@ -268,6 +288,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
+  exports.Set("apbMultimodalStep", Napi::Function::New(env, ApbMultimodalStep));
   exports.Set("relu", Napi::Function::New(env, Relu));
   exports.Set("sign", Napi::Function::New(env, Sign));
   exports.Set("clipByValue", Napi::Function::New(env, ClipByValue));

@@ -68,6 +68,9 @@ void batchMatMul(const float* a, const float* b, float* out, int64_t batchA, int
                  int64_t m, int64_t n, int64_t k, bool transA, bool transB, const float* bias,
                  int64_t biasSize, Activation act);
 
+// out[1, n] = a[1, k] times b ([k, n], or [n, k] when transB), split over the pool by columns of out.
+void rowTimesMatrix(const float* a, const float* b, float* out, int64_t n, int64_t k, bool transB);
+
 void maxPool(const ConvGeometry& g, const float* x, float* y);
 void maxPoolGrad(const ConvGeometry& g, const float* dy, const float* x, float* dx);
 
@@ -86,6 +89,19 @@ void clipByValue(const float* x, float* y, int64_t n, double lo, double hi);
 // Sums of a [rows, columns] matrix over its rows (out has columns entries) or over its columns.
 void sumLeading(const float* x, float* out, int64_t rows, int64_t columns);
 void sumTrailing(const float* x, float* out, int64_t rows, int64_t columns);
+
+// DenseApb's multimodal memory step: next[1, h] from the batch-summed upstream gradient
+// gradientSum[n], W_ap[h, n] and the current memories[1, h] (read only when accumulating).
+struct MultimodalStepParams {
+  float eps;         // eps rounded to float32, as tf.scalar(eps) holds it
+  float sign;        // +1 ascent, -1 descent
+  bool accumulate;   // m + step, or the step alone ('reset')
+  bool budgeted;     // eps_m from the budget, or eps itself ('fixed')
+  bool hasClip;
+  double clip;       // bound on |m|, compared in double as ClipByValue's attributes are
+};
+void apbMultimodalStep(const MultimodalStepParams& p, const float* gradientSum, const float* w, const float* memories,
+                       float* next, int64_t h, int64_t n);
 
 // tf.train.adam's update of one variable, every float32 operation in the stock order.
 struct AdamParams {

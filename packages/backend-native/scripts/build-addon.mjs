@@ -2,7 +2,7 @@
 // it: on any failure this prints one line, records the reason in build/status.json (read by
 // registerNativeBackend to explain why 'native' is unavailable) and exits 0.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,21 @@ function fail(reason, log) {
 
 if (process.env.APB_NATIVE_SKIP_BUILD === '1') {
   fail('APB_NATIVE_SKIP_BUILD=1');
+}
+
+// --if-stale (the package's build script): keep an addon that is newer than every source. Without
+// it, `pnpm build` after an edit of native/ kept the old addon, and turbo cached that old addon
+// under the new sources' hash.
+if (process.argv.includes('--if-stale') && addonIsFresh()) {
+  process.exit(0);
+}
+
+function addonIsFresh() {
+  const addon = join(buildDir, 'Release', 'apb_native.node');
+  if (!existsSync(addon)) return false;
+  const sources = [join(packageDir, 'binding.gyp'), ...readdirSync(join(packageDir, 'native')).map((name) => join(packageDir, 'native', name))];
+  const built = statSync(addon).mtimeMs;
+  return sources.every((source) => statSync(source).mtimeMs <= built);
 }
 
 let nodeGyp;

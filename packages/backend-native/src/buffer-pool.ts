@@ -63,6 +63,15 @@ export function markEscaped(values: unknown): void {
   if (values instanceof Float32Array) recyclable.delete(values);
 }
 
+/**
+ * True for an array a native kernel allocated that never escaped: nothing outside the backend can
+ * see it, so a kernel may overwrite it when a single tensor holds it (the fused Adam step updates
+ * variables in place this way). Always false while reuse is off.
+ */
+export function isUnescaped(values: unknown): boolean {
+  return values instanceof Float32Array && recyclable.has(values);
+}
+
 /** Called when the last tensor holding `values` is disposed: pools it if it never escaped. */
 export function recycle(values: unknown): void {
   if (!enabled || !(values instanceof Float32Array) || !recyclable.has(values)) return;

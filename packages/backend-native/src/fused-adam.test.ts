@@ -1,5 +1,6 @@
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { fusedAdam, FusedAdamOptimizer } from './fused-adam.js';
 import { ADAM_UPDATE } from './kernels/adam-update.js';
@@ -133,6 +134,62 @@ describeNative('fused Adam on the native backend', () => {
     expect(tf.memory().numTensors).toBe(before);
     optimizer.dispose();
     w.dispose();
+  });
+
+  describe('updating in place', () => {
+    /** A variable big enough for the pool (in-place needs an array a native kernel made) under a quadratic loss. */
+    const setUp = () => {
+      const w = tf.variable(tf.tensor2d(seededValues(128 * 64, 91), [128, 64]));
+      const optimizer = fusedAdam(0.01);
+      const step = () => tf.dispose(optimizer.minimize(() => tf.sum<tf.Scalar>(tf.square(tf.sub(w, 0.5))), true) ?? []);
+      return { w, optimizer, step, dispose: () => { optimizer.dispose(); w.dispose(); } };
+    };
+    const storage = (tensor: tf.Tensor) => (tf.backend() as MathBackendCPU).data.get(tensor.dataId)?.values;
+
+    it('writes over the variable\'s own array once a native kernel made it, bitwise as tf.train.adam', async () => {
+      await useNative();
+      const { w, step, dispose } = setUp();
+      step(); // the initial value came from the cpu backend: this step writes fresh arrays
+      const array = storage(w);
+      step();
+      step();
+      expect(storage(w)).toBe(array);
+      const values = Array.from(w.dataSync());
+      dispose();
+      const stock = tf.variable(tf.tensor2d(seededValues(128 * 64, 91), [128, 64]));
+      const adam = tf.train.adam(0.01);
+      for (let i = 0; i < 3; i++) tf.dispose(adam.minimize(() => tf.sum<tf.Scalar>(tf.square(tf.sub(stock, 0.5))), true) ?? []);
+      expect(values).toEqual(Array.from(stock.dataSync()));
+      adam.dispose();
+      stock.dispose();
+    });
+
+    it('leaves an array that was read out as it was read', async () => {
+      await useNative();
+      const { w, step, dispose } = setUp();
+      step();
+      const read = w.dataSync();
+      const copy = Array.from(read);
+      step();
+      expect(Array.from(read)).toEqual(copy);
+      expect(Array.from(w.dataSync())).not.toEqual(copy);
+      dispose();
+    });
+
+    it('leaves a clone of the variable as it was', async () => {
+      await useNative();
+      const { w, step, dispose } = setUp();
+      step();
+      step();
+      const clone = w.clone();
+      const before = storage(clone);
+      const copy = Array.from(before as Float32Array);
+      step();
+      expect(Array.from(storage(clone) as Float32Array)).toEqual(copy);
+      expect(storage(w)).not.toBe(before);
+      clone.dispose();
+      dispose();
+    });
   });
 
   it('trains LeNet bitwise like tf.train.adam, and a repeated seeded run is bitwise identical', async () => {

@@ -7,3 +7,4 @@ export { seededPermutation, shuffleInPlace, shuffledIndices } from './shuffle.js
 export { deriveSeed } from './derive-seed.js';
 export { portablePath } from './portable-path.js';
 export { inheritableExecArgv } from './child-exec-argv.js';
+export { APB_MULTIMODAL_STEP, type ApbMultimodalStepAttrs } from './kernel-contracts.js';

@@ -1,5 +1,6 @@
 import type { NativeAddon } from '../addon.js';
 import { adamUpdateKernel } from './adam-update.js';
+import { apbMultimodalStepKernel } from './apb-multimodal-step.js';
 import { clipByValueKernel } from './clip-by-value.js';
 import { concatKernel } from './concat.js';
 import { batchMatMulKernel } from './batch-matmul.js';
@@ -38,5 +39,6 @@ export function nativeKernels(addon: NativeAddon): NativeKernelConfig[] {
     clipByValueKernel(addon),
     sumKernel(addon),
     adamUpdateKernel(addon),
+    apbMultimodalStepKernel(addon),
   ];
 }
