@@ -1,10 +1,7 @@
 // The fused Adam step (kernel ApbAdamUpdate): one pass over each variable instead of the stock
 // optimizer's ~28 tensor operations, each allocating its output.
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "strict-fp.h"
+
 #include <cmath>
 
 #include "common.h"

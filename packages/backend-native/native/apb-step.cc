@@ -1,13 +1,10 @@
 // The multimodal APB memory step (kernel ApbMultimodalStep; paper Alg. 2 with DenseApb's budget and
 // clip): the ~25 small tensor operations of the layer's portable step in one call. Every operation
 // is the one the portable step runs on the native backend, in its order and float32 rounding: the
-// products are the same oneDNN calls BatchMatMul makes, and the rest mirrors tfjs's cpu kernels
-// (Sign, Abs, Max, divNoNan, Minimum, ClipByValue), so the memories come out bitwise the same.
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// products are BatchMatMul's own one-row products (rowTimesMatrix), and the rest mirrors tfjs's cpu
+// kernels (Sign, Abs, Max, divNoNan, Minimum, ClipByValue), so the memories come out bitwise the same.
+#include "strict-fp.h"
+
 #include <cmath>
 #include <limits>
 #include <vector>

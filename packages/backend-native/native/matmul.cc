@@ -1,10 +1,7 @@
 // Batched matrix product with optional bias and activation (tfjs BatchMatMul and _FusedMatMul).
 // Each product is split by rows of the output over the pool, one single-threaded oneDNN GEMM each.
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+#include "strict-fp.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { measure, measureAsync, median } from './measure.js';
+import { measure, measureAsync, measurePairedRatio, median } from './measure.js';
 
 describe('median', () => {
   it('takes the middle value, or the mean of the two middle values', () => {
@@ -47,5 +47,30 @@ describe('measureAsync', () => {
     expect(m.imagesPerSecond).toBe(median(m.windowRates));
     // Each step sleeps at least 1 ms, so no window can exceed 256 images per ms.
     expect(Math.max(...m.windowRates)).toBeLessThanOrEqual(256_000);
+  });
+});
+
+describe('measurePairedRatio', () => {
+  /** A step that takes `ms` by the clock. */
+  const busy = (ms: number) => () => {
+    const start = performance.now();
+    while (performance.now() - start < ms);
+  };
+
+  it('gives the throughput of A over B from adjacent windows, alternating which goes first', () => {
+    const order: string[] = [];
+    const a = busy(1);
+    const b = busy(2);
+    const result = measurePairedRatio(() => { order.push('a'); a(); }, () => { order.push('b'); b(); }, { pairs: 6, windowSeconds: 0.01, warmupSteps: 1 });
+    expect(result.pairRatios).toHaveLength(6);
+    // A step of 1 ms runs twice as often as one of 2 ms.
+    expect(result.ratio).toBeGreaterThan(1.6);
+    expect(result.ratio).toBeLessThan(2.4);
+    expect(result.quartiles[0]).toBeLessThanOrEqual(result.ratio);
+    expect(result.quartiles[1]).toBeGreaterThanOrEqual(result.ratio);
+    // After the warm-up pair, windows a b | b a | a b | ...: runs of one step collapse to
+    // a b a b a b a (7) for 6 alternating pairs, where a fixed order would leave 12.
+    const runs = order.slice(2).filter((step, i, all) => i === 0 || all[i - 1] !== step);
+    expect(runs).toEqual(['a', 'b', 'a', 'b', 'a', 'b', 'a']);
   });
 });

@@ -84,3 +84,48 @@ function summarise(windowRates: number[], steps: number, seconds: number, cpu: N
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   return { imagesPerSecond: median(windowRates), windowRates, steps, seconds, cpuImagesPerSecond: (steps * imagesPerStep) / cpuSeconds };
 }
+
+/** Options of {@link measurePairedRatio}. */
+export interface PairedRatioOptions {
+  pairs: number;
+  windowSeconds: number;
+  /** Steps of each side run untimed before the first pair. */
+  warmupSteps: number;
+}
+
+/** The throughput ratio of two steps from adjacent windows. */
+export interface PairedRatio {
+  /** Median over the pairs of (A's steps/s) / (B's steps/s). */
+  ratio: number;
+  /** Every pair's ratio, in order. */
+  pairRatios: number[];
+  /** The pairs' 25th and 75th percentile ratios. */
+  quartiles: [number, number];
+}
+
+/**
+ * Throughput of `a` relative to `b`, from short windows of each taken back to back, A first in even
+ * pairs and B first in odd ones. A target on a ratio needs this on a shared machine: its speed
+ * drifts by a third over seconds (seen here), so separately taken medians of A and B can differ by
+ * more than the effect measured, while two adjacent windows see nearly the same machine.
+ */
+export function measurePairedRatio(a: () => void, b: () => void, options: PairedRatioOptions): PairedRatio {
+  for (let i = 0; i < options.warmupSteps; i++) {
+    a();
+    b();
+  }
+  const window = (step: () => void) => measure(step, { warmupSteps: 0, windows: 1, windowSeconds: options.windowSeconds, imagesPerStep: 1 }).imagesPerSecond;
+  const pairRatios: number[] = [];
+  for (let p = 0; p < options.pairs; p++) {
+    if (p % 2 === 0) {
+      const rateA = window(a);
+      pairRatios.push(rateA / window(b));
+    } else {
+      const rateB = window(b);
+      pairRatios.push(window(a) / rateB);
+    }
+  }
+  const sorted = [...pairRatios].sort((x, y) => x - y);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return { ratio: median(pairRatios), pairRatios, quartiles: [at(0.25), at(0.75)] };
+}
