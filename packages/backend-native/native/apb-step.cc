@@ -6,7 +6,6 @@
 #include "strict-fp.h"
 
 #include <cmath>
-#include <limits>
 #include <vector>
 
 #include "common.h"

@@ -1,5 +1,6 @@
 // Batched matrix product with optional bias and activation (tfjs BatchMatMul and _FusedMatMul).
-// Each product is split by rows of the output over the pool, one single-threaded oneDNN GEMM each.
+// Each product is split by rows of the output over the pool, one single-threaded oneDNN GEMM each;
+// a product with one output row is split by columns instead (rowTimesMatrix).
 #include "strict-fp.h"
 
 #include <algorithm>
@@ -104,8 +105,10 @@ void batchMatMul(const float* a, const float* b, float* out, int64_t batchA, int
                  int64_t m, int64_t n, int64_t k, bool transA, bool transB, const float* bias,
                  int64_t biasSize, Activation act) {
   const int64_t batch = std::max(batchA, batchB);
-  if (batch == 1 && m == 1 && !transA && bias == nullptr && act == Activation::kLinear) {
+  if (batch == 1 && m == 1 && !transA) {
+    // _FusedMatMul too, so that a fused and an unfused one-row product give the same numbers.
     rowTimesMatrix(a, b, out, n, k, transB);
+    if (bias != nullptr || act != Activation::kLinear) applyBiasActivation(out, 1, n, bias, biasSize, act);
     return;
   }
   const int64_t lda = transA ? m : k;

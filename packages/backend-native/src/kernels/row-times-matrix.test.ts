@@ -69,6 +69,18 @@ describeNative('one row times a matrix on the native backend', () => {
   });
 
   for (const transposeB of [false, true]) {
+    it(`gives a fused bias and relu the unfused product's numbers (transposeB ${transposeB})`, async () => {
+      await useNative(2);
+      const [h, n] = [500, 84];
+      const a = tf.tensor2d(seededValues(transposeB ? n : h, 71), [1, transposeB ? n : h]);
+      const w = tf.tensor2d(seededValues(h * n, 72), [h, n]);
+      const bias = tf.tensor1d(seededValues(transposeB ? h : n, 73));
+      const fused = tf.tidy(() => tf.fused.matMul({ a, b: w, transposeB, bias, activation: 'relu' }).dataSync() as Float32Array);
+      const unfused = tf.tidy(() => tf.relu(tf.add(tf.matMul(a, w, false, transposeB), bias)).dataSync() as Float32Array);
+      expect(bits(fused)).toEqual(bits(unfused));
+      tf.dispose([a, w, bias]);
+    });
+
     it(`gives bitwise the same numbers on 1 and 2 threads (transposeB ${transposeB})`, async () => {
       // The products of one row are split over the threads: each output entry must not depend on the split.
       const [h, n] = [10_000, 120];
