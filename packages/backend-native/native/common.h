@@ -69,6 +69,10 @@ void batchMatMul(const float* a, const float* b, float* out, int64_t batchA, int
                  int64_t biasSize, Activation act);
 
 // out[1, n] = a[1, k] times b ([k, n], or [n, k] when transB), split over the pool by columns of out.
+// out[i n + j] = fma(column[i], row[j], +0): an outer product as oneDNN's sgemm computes one with k = 1
+// (checked bitwise here, zero signs, NaN and infinity included) and as tfjs's cpu kernel does
+// (0 + a * b in double, rounded once), defined by std::fma alone.
+void outerProduct(const float* column, const float* row, float* out, int64_t h, int64_t n);
 void rowTimesMatrix(const float* a, const float* b, float* out, int64_t n, int64_t k, bool transB);
 
 void maxPool(const ConvGeometry& g, const float* x, float* y);
@@ -109,5 +113,8 @@ struct AdamParams {
 };
 void adamUpdate(const AdamParams& p, const float* value, const float* m, const float* v, const float* g,
                 float* newValue, float* newM, float* newV, int64_t n);
+// The same update with the gradient an outer product (h x n), computed as outerProduct does.
+void adamUpdateOuter(const AdamParams& p, const float* value, const float* m, const float* v, const float* column,
+                     const float* row, float* newValue, float* newM, float* newV, int64_t h, int64_t n);
 
 }  // namespace apb

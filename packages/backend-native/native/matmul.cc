@@ -1,6 +1,7 @@
 // Batched matrix product with optional bias and activation (tfjs BatchMatMul and _FusedMatMul).
 // Each product is split by rows of the output over the pool, one single-threaded oneDNN GEMM each;
-// a product with one output row is split by columns instead (rowTimesMatrix).
+// a product with one output row is split by columns instead (rowTimesMatrix), and one of a single
+// term per entry (an outer product) is our own (outerProduct).
 #include "strict-fp.h"
 
 #include <algorithm>
@@ -101,10 +102,27 @@ void rowTimesMatrix(const float* a, const float* b, float* out, int64_t n, int64
   if (failure != 0) throw std::runtime_error("BatchMatMul: oneDNN sgemm failed with status " + std::to_string(failure));
 }
 
+void outerProduct(const float* column, const float* row, float* out, int64_t h, int64_t n) {
+  parallelFor(h, std::max<int64_t>(1, (1 << 15) / n), [&](int64_t begin, int64_t end) {
+    for (int64_t i = begin; i < end; ++i) {
+      const float ci = column[i];
+      float* outRow = out + i * n;
+#pragma omp simd
+      for (int64_t j = 0; j < n; ++j) outRow[j] = std::fma(ci, row[j], 0.f);
+    }
+  });
+}
+
 void batchMatMul(const float* a, const float* b, float* out, int64_t batchA, int64_t batchB,
                  int64_t m, int64_t n, int64_t k, bool transA, bool transB, const float* bias,
                  int64_t biasSize, Activation act) {
   const int64_t batch = std::max(batchA, batchB);
+  if (batch == 1 && k == 1) {
+    // With one term per entry, both operands are plain vectors whatever their transposes.
+    outerProduct(a, b, out, m, n);
+    if (bias != nullptr || act != Activation::kLinear) applyBiasActivation(out, m, n, bias, biasSize, act);
+    return;
+  }
   if (batch == 1 && m == 1 && !transA) {
     // _FusedMatMul too, so that a fused and an unfused one-row product give the same numbers.
     rowTimesMatrix(a, b, out, n, k, transB);
