@@ -5,12 +5,18 @@
 #include "strict-fp.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <stdexcept>
 #include <string>
 
 #include "common.h"
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define APB_AVX2_DOTS 1
+#endif
 
 namespace apb {
 
@@ -76,30 +82,108 @@ void rowTimesColumns(const float* a, const float* w, float* out, int64_t h, int6
   }
 }
 
+// The dot product of x and w_i (k entries each) in the order of oneDNN v2.6's sgemv for a
+// transposed matrix (jit_avx_gemv_t_f32_kern with FMA, which the row-times-transposed-matrix
+// products took before, checked bitwise here on AVX-512 for k = 1 ... 260): eight lanes, each an
+// fma chain over entries p = lane, lane + 8, lane + 16, ... of the 16-entry blocks; the lanes
+// summed as ((l0 + l1) + (l4 + l5)) + ((l2 + l3) + (l6 + l7)); then the 8, 4, 2 and 1 entries left
+// over, each group summed the same way from fma(x, w, +0) lanes and added to the total. R rows at
+// once keep R independent chains in flight.
+#ifdef APB_AVX2_DOTS
+inline float sumLanes(__m256 v) {
+  const __m256 pairs = _mm256_hadd_ps(v, v);
+  const __m256 halves = _mm256_add_ps(pairs, _mm256_permute2f128_ps(pairs, pairs, 1));
+  return _mm256_cvtss_f32(_mm256_hadd_ps(halves, halves));
+}
+
+// The first `count` (8, 4, 2 or 1) floats at p in the low lanes, zeros above, as the kernel loads them.
+inline __m256 loadGroup(const float* p, int64_t count) {
+  switch (count) {
+    case 8: return _mm256_loadu_ps(p);
+    case 4: return _mm256_zextps128_ps256(_mm_loadu_ps(p));
+    case 2: return _mm256_zextps128_ps256(_mm_castpd_ps(_mm_load_sd(reinterpret_cast<const double*>(p))));
+    default: return _mm256_zextps128_ps256(_mm_load_ss(p));
+  }
+}
+
+template <int R>
+void dotRowsBlock(const float* x, const float* w, int64_t k, float* out) {
+  std::array<__m256, R> acc;
+  for (auto& v : acc) v = _mm256_setzero_ps();
+  int64_t p = 0;
+  for (; p + 16 <= k; p += 16) {
+    const __m256 x0 = _mm256_loadu_ps(x + p);
+    const __m256 x1 = _mm256_loadu_ps(x + p + 8);
+    for (int r = 0; r < R; ++r) {
+      acc[r] = _mm256_fmadd_ps(x0, _mm256_loadu_ps(w + r * k + p), acc[r]);
+      acc[r] = _mm256_fmadd_ps(x1, _mm256_loadu_ps(w + r * k + p + 8), acc[r]);
+    }
+  }
+  std::array<float, R> total;
+  for (int r = 0; r < R; ++r) total[r] = p > 0 ? 0.f + sumLanes(acc[r]) : 0.f;
+  for (int64_t group = 8; group > 0; group >>= 1) {
+    if (((k - p) & group) == 0) continue;
+    const __m256 xv = loadGroup(x + p, group);
+    for (int r = 0; r < R; ++r) {
+      total[r] = total[r] + sumLanes(_mm256_fmadd_ps(xv, loadGroup(w + r * k + p, group), _mm256_setzero_ps()));
+    }
+    p += group;
+  }
+  for (int r = 0; r < R; ++r) out[r] = total[r];
+}
+#else
+inline float sumLanes(const float* v) { return ((v[0] + v[1]) + (v[4] + v[5])) + ((v[2] + v[3]) + (v[6] + v[7])); }
+
+template <int R>
+void dotRowsBlock(const float* x, const float* w, int64_t k, float* out) {
+  for (int r = 0; r < R; ++r) {
+    const float* wr = w + r * k;
+    float acc[8] = {};
+    int64_t p = 0;
+    for (; p + 16 <= k; p += 16) {
+      for (int l = 0; l < 8; ++l) acc[l] = std::fma(x[p + l], wr[p + l], acc[l]);
+      for (int l = 0; l < 8; ++l) acc[l] = std::fma(x[p + 8 + l], wr[p + 8 + l], acc[l]);
+    }
+    float total = p > 0 ? 0.f + sumLanes(acc) : 0.f;
+    for (int64_t group = 8; group > 0; group >>= 1) {
+      if (((k - p) & group) == 0) continue;
+      float lanes[8] = {};
+      for (int64_t l = 0; l < group; ++l) lanes[l] = std::fma(x[p + l], wr[p + l], 0.f);
+      total = total + sumLanes(lanes);
+      p += group;
+    }
+    out[r] = total;
+  }
+}
+#endif
+
+// out[i] = the dot product of x with row i of w[.., k], for i in [i0, i1).
+void dotRows(const float* x, const float* w, float* out, int64_t i0, int64_t i1, int64_t k) {
+  int64_t i = i0;
+  for (; i + 4 <= i1; i += 4) dotRowsBlock<4>(x, w + i * k, k, out + i);
+  for (; i < i1; ++i) dotRowsBlock<1>(x, w + i * k, k, out + i);
+}
+
 }  // namespace
 
 void rowTimesMatrix(const float* a, const float* b, float* out, int64_t n, int64_t k, bool transB) {
-  // One output row is a single row block below, so it used to run on one thread. Both products
-  // here are memory-bound, and a second core nearly halves them.
-  // - b transposed: each output entry is oneDNN's dot product of a with one row of b, in an order
-  //   that does not depend on how many entries one call covers (a test compares thread counts
-  //   bitwise), so blocks of rows of b split over the pool keep the numbers.
-  // - b not transposed: our own fma chains (sweepColumns), split by blocks of columns.
+  // One output row is a single row block in batchMatMul, so it used to run on one thread. Both
+  // products here are memory-bound, and a second core nearly halves them. Both are our own, so
+  // they give the same numbers on every machine and for every thread count:
+  // - b transposed: one dot product per output entry (dotRows), blocks of entries split over the pool;
+  // - b not transposed: fma chains per column (sweepColumns), blocks of columns split over the pool.
+  if (transB) {
+    const int64_t grain = std::max<int64_t>(4, (1 << 15) / std::max<int64_t>(1, k));
+    parallelFor(n, grain, [&](int64_t begin, int64_t end) { dotRows(a, b, out, begin, end, k); });
+    return;
+  }
   const int64_t pieces = n * k < (1 << 16) ? 1 : std::min<int64_t>(threads(), (n + 15) / 16);
   const int64_t columnsPerPiece = ((n + pieces - 1) / pieces + 15) / 16 * 16;
-  std::atomic<int> failure{0};
   parallelChunks(pieces, [&](int64_t piece, int) {
     const int64_t c0 = piece * columnsPerPiece;
     const int64_t c1 = std::min(n, c0 + columnsPerPiece);
-    if (c1 <= c0) return;
-    if (!transB) {
-      rowTimesColumns(a, b, out, k, n, c0, c1);
-      return;
-    }
-    const int status = sgemmStatus('N', 'T', 1, c1 - c0, k, 1.f, a, k, b + c0 * k, k, 0.f, out + c0, n);
-    if (status != 0) failure = status;
+    if (c1 > c0) rowTimesColumns(a, b, out, k, n, c0, c1);
   });
-  if (failure != 0) throw std::runtime_error("BatchMatMul: oneDNN sgemm failed with status " + std::to_string(failure));
 }
 
 void outerProduct(const float* column, const float* row, float* out, int64_t h, int64_t n) {

@@ -32,6 +32,37 @@ function fmaChainProduct(a: Float32Array, w: Float32Array, h: number, n: number)
   return out;
 }
 
+/**
+ * The dot product of x and w as the native kernel defines it for a row times a transposed matrix
+ * (the order of oneDNN v2.6's sgemv on AVX2 machines): eight lanes of fma chains over the 16-entry
+ * blocks (lane l takes entries 16 b + l, then 16 b + 8 + l), summed as
+ * ((l0 + l1) + (l4 + l5)) + ((l2 + l3) + (l6 + l7)); then the 8, 4, 2 and 1 entries left, each
+ * group's fma(x, w, +0) lanes summed the same way and added to the total.
+ */
+function laneDot(x: Float32Array, w: Float32Array): number {
+  const f = Math.fround;
+  const sumLanes = (v: number[]) => f(f(f(v[0]! + v[1]!) + f(v[4]! + v[5]!)) + f(f(v[2]! + v[3]!) + f(v[6]! + v[7]!)));
+  const k = x.length;
+  let p = 0;
+  let total = 0;
+  if (k >= 16) {
+    const acc = new Array<number>(8).fill(0);
+    for (; p + 16 <= k; p += 16) {
+      for (let l = 0; l < 8; l++) acc[l] = fmaf(x[p + l]!, w[p + l]!, acc[l]!);
+      for (let l = 0; l < 8; l++) acc[l] = fmaf(x[p + 8 + l]!, w[p + 8 + l]!, acc[l]!);
+    }
+    total = f(0 + sumLanes(acc));
+  }
+  for (const group of [8, 4, 2, 1]) {
+    if (((k - p) & group) === 0) continue;
+    const lanes = new Array<number>(8).fill(0);
+    for (let l = 0; l < group; l++) lanes[l] = fmaf(x[p + l]!, w[p + l]!, 0);
+    total = f(total + sumLanes(lanes));
+    p += group;
+  }
+  return total;
+}
+
 const bits = (values: Float32Array) => Array.from(new Uint32Array(values.buffer, values.byteOffset, values.length));
 
 describeNative('one row times a matrix on the native backend', () => {
@@ -66,6 +97,19 @@ describeNative('one row times a matrix on the native backend', () => {
     const all = tf.tidy(() => tf.matMul(tf.tensor2d(a, [1, h]), tf.tensor2d(w, [h, n])).dataSync() as Float32Array);
     expect(bits(all)).toEqual(bits(fmaChainProduct(a, w, h, n)));
     expect(Number.isNaN(all[4])).toBe(true);
+  });
+
+  it('is bitwise the lane-wise dot product per output entry for a transposed matrix, for every remainder of 16', async () => {
+    await useNative(2);
+    const rows = 9; // two blocks of four rows and one row alone
+    for (const k of [...Array.from({ length: 40 }, (_, i) => i + 1), 47, 84, 120, 260]) {
+      const x = seededValues(k, 500 + k);
+      const w = seededValues(rows * k, 600 + k, 4);
+      if (k > 5) [x[1], w[2], w[k + 3]] = [-0, 0, -0];
+      const out = tf.tidy(() => tf.matMul(tf.tensor2d(x, [1, k]), tf.tensor2d(w, [rows, k]), false, true).dataSync() as Float32Array);
+      const expected = Float32Array.from({ length: rows }, (_, i) => laneDot(x, w.subarray(i * k, (i + 1) * k)));
+      expect(bits(out), `k = ${k}`).toEqual(bits(expected));
+    }
   });
 
   for (const transposeB of [false, true]) {
