@@ -37,6 +37,25 @@ void parallelSlots(int64_t chunks, int slots, const std::function<void(int64_t c
 // the pool (inline when n is small).
 void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t begin, int64_t end)>& fn);
 
+// Holds this thread's asynchronous signals (SIGPROF, SIGINT, SIGCHLD, ...) while alive; they are
+// delivered when it ends. Every call into oneDNN's sgemm runs under one: with oneDNN 2.6's AVX-512
+// kernels, a signal handled on the thread's own stack during the call corrupts memory. Measured on
+// this project's AVX-512 machine: `node --cpu-prof` training on 'native' aborted with glibc heap
+// corruption, and so did plain C++ calling dnnl_sgemm under a 100 us SIGPROF timer; the same C++
+// ran clean with DNNL_MAX_CPU_ISA=AVX2 or with the handler on an alternate stack. The pool's workers
+// hold these signals for good; entry points that reach oneDNN from the calling thread declare one
+// of these (a syscall pair, about 2 us here).
+class AsyncSignalsHeld {
+ public:
+  AsyncSignalsHeld();
+  ~AsyncSignalsHeld();
+  AsyncSignalsHeld(const AsyncSignalsHeld&) = delete;
+  AsyncSignalsHeld& operator=(const AsyncSignalsHeld&) = delete;
+
+ private:
+  unsigned char previous_[128];  // the thread's sigset_t, kept opaque here
+};
+
 // Row-major single-precision GEMM through oneDNN; throws std::runtime_error if it fails.
 void sgemm(char transA, char transB, int64_t m, int64_t n, int64_t k, float alpha, const float* a,
            int64_t lda, const float* b, int64_t ldb, float beta, float* c, int64_t ldc);

@@ -132,6 +132,7 @@ void conv2dForward(const ConvGeometry& g, const float* x, const float* w, const 
     conv2dForwardSingleChannel(g, x, w, bias, biasSize, act, y);
     return;
   }
+  const AsyncSignalsHeld signalsHeld;
   const int64_t k = patchSize(g);
   const int chunk = imagesPerChunk(g);
   const int chunks = (g.batch + chunk - 1) / chunk;
@@ -156,6 +157,7 @@ void conv2dBackpropInput(const ConvGeometry& g, const float* dy, const float* w,
     conv2dBackpropInputSingleChannel(g, dy, w, dx);
     return;
   }
+  const AsyncSignalsHeld signalsHeld;
   const int64_t k = patchSize(g);
   const int chunk = imagesPerChunk(g);
   const int chunks = (g.batch + chunk - 1) / chunk;
@@ -186,6 +188,7 @@ void conv2dBackpropFilter(const ConvGeometry& g, const float* x, const float* dy
     conv2dBackpropFilterSingleChannel(g, x, dy, dw);
     return;
   }
+  const AsyncSignalsHeld signalsHeld;
   const int64_t k = patchSize(g);
   const int64_t filterSize = k * g.outC;
   const int chunk = imagesPerChunk(g);

@@ -213,6 +213,7 @@ void batchMatMul(const float* a, const float* b, float* out, int64_t batchA, int
     if (bias != nullptr || act != Activation::kLinear) applyBiasActivation(out, 1, n, bias, biasSize, act);
     return;
   }
+  const AsyncSignalsHeld signalsHeld;
   const int64_t lda = transA ? m : k;
   const int64_t ldb = transB ? k : n;
   // Row blocks of about 2^17 multiply-adds: smaller ones cost more to hand out than to compute.

@@ -4,6 +4,9 @@
 // splits work into chunks that any thread claims from a shared counter; the caller works too and
 // waits only for chunks already claimed, never for a worker that has not woken up.
 #include <omp.h>
+#include <pthread.h>
+
+#include <csignal>
 
 #include <algorithm>
 #include <atomic>
@@ -22,6 +25,14 @@
 namespace apb {
 
 namespace {
+
+// Every signal a thread may hold: all but those a fault raises on the faulting thread itself.
+sigset_t asyncSignals() {
+  sigset_t set;
+  sigfillset(&set);
+  for (int fault : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS}) sigdelset(&set, fault);
+  return set;
+}
 
 inline void cpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -96,6 +107,10 @@ class Pool {
     // OpenMP settings are per thread: without this, oneDNN would start an OpenMP team of its own
     // inside every GEMM this worker runs, oversubscribing the cores.
     omp_set_num_threads(1);
+    // Workers run oneDNN's sgemm all the time; see AsyncSignalsHeld. The process's signals go to
+    // the main thread instead.
+    const sigset_t held = asyncSignals();
+    pthread_sigmask(SIG_BLOCK, &held, nullptr);
     tInsidePool = true;
     uint64_t seen = 0;
     for (;;) {
@@ -139,6 +154,15 @@ Pool& pool() {
 }
 
 }  // namespace
+
+static_assert(sizeof(sigset_t) <= 128, "AsyncSignalsHeld keeps a sigset_t in 128 bytes");
+
+AsyncSignalsHeld::AsyncSignalsHeld() {
+  const sigset_t held = asyncSignals();
+  pthread_sigmask(SIG_BLOCK, &held, reinterpret_cast<sigset_t*>(previous_));
+}
+
+AsyncSignalsHeld::~AsyncSignalsHeld() { pthread_sigmask(SIG_SETMASK, reinterpret_cast<const sigset_t*>(previous_), nullptr); }
 
 int threads() { return pool().size(); }
 
