@@ -181,27 +181,6 @@ Napi::Value AdamUpdate(const Napi::CallbackInfo& info) {
   });
 }
 
-// adamUpdateOuter(value, m, v, column, row, newValue, newM, newV, params): adamUpdate with the
-// gradient the outer product of column (h) and row (n), never stored.
-Napi::Value AdamUpdateOuter(const Napi::CallbackInfo& info) {
-  return guarded(info, [&] {
-    int64_t size = 0, h = 0, n = 0;
-    const float* value = floatsOrNull(info[0], "value", &size);
-    const float* column = floatsOrNull(info[3], "column", &h);
-    const float* row = floatsOrNull(info[4], "row", &n);
-    if (value == nullptr || column == nullptr || row == nullptr) throw std::runtime_error("adamUpdateOuter needs Float32Arrays");
-    if (h * n != size) throw std::runtime_error("adamUpdateOuter: the outer product's size differs from the variable's");
-    const float* m = floats(info[1], "m", size);
-    const float* v = floats(info[2], "v", size);
-    float* newValue = floats(info[5], "newValue", size);
-    float* newM = floats(info[6], "newM", size);
-    float* newV = floats(info[7], "newV", size);
-    const float* q = floats(info[8], "params", 8);
-    const apb::AdamParams params{q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]};
-    apb::adamUpdateOuter(params, value, m, v, column, row, newValue, newM, newV, h, n);
-  });
-}
-
 // apbMultimodalStep(gradientSum, apbWeights, memories, next, h, n, eps, sign, accumulate, budgeted, clip | null)
 Napi::Value ApbMultimodalStep(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
@@ -309,7 +288,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("adamUpdate", Napi::Function::New(env, AdamUpdate));
-  exports.Set("adamUpdateOuter", Napi::Function::New(env, AdamUpdateOuter));
   exports.Set("apbMultimodalStep", Napi::Function::New(env, ApbMultimodalStep));
   exports.Set("relu", Napi::Function::New(env, Relu));
   exports.Set("sign", Napi::Function::New(env, Sign));

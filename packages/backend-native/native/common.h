@@ -132,8 +132,5 @@ struct AdamParams {
 };
 void adamUpdate(const AdamParams& p, const float* value, const float* m, const float* v, const float* g,
                 float* newValue, float* newM, float* newV, int64_t n);
-// The same update with the gradient an outer product (h x n), computed as outerProduct does.
-void adamUpdateOuter(const AdamParams& p, const float* value, const float* m, const float* v, const float* column,
-                     const float* row, float* newValue, float* newM, float* newV, int64_t h, int64_t n);
 
 }  // namespace apb

@@ -22,11 +22,6 @@ export interface NativeAddon {
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array): void;
   /** One Adam step of one variable; `params` is [beta1, beta2, 1-beta1, 1-beta2, 1-beta1^t, 1-beta2^t, epsilon, -learningRate]. */
   adamUpdate(value: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, newValue: Float32Array, newM: Float32Array, newV: Float32Array, params: Float32Array): void;
-  /** {@link NativeAddon.adamUpdate} with the gradient the outer product of `column` and `row` (fma from +0), never stored. */
-  adamUpdateOuter(
-    value: Float32Array, m: Float32Array, v: Float32Array, column: Float32Array, row: Float32Array,
-    newValue: Float32Array, newM: Float32Array, newV: Float32Array, params: Float32Array,
-  ): void;
   /** DenseApb's multimodal memory step (see `native/apb-step.cc`); writes `next` ([1, h]). */
   apbMultimodalStep(
     gradientSum: Float32Array, apbWeights: Float32Array, memories: Float32Array, next: Float32Array, h: number, n: number,

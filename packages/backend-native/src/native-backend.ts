@@ -2,7 +2,6 @@ import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { BackendValues, DataId, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 import { markEscaped, recycle } from './buffer-pool.js';
-import { dropPendingOuter, pendingOuter } from './deferred-outer.js';
 
 /**
  * The backend object of 'native': the cpu backend's data store, with native kernels' output arrays
@@ -25,14 +24,8 @@ export class NativeBackend extends MathBackendCPU {
   override disposeData(dataId: DataId, force = false): boolean {
     const entry = this.data.get(dataId);
     const released = super.disposeData(dataId, force);
-    if (entry === undefined || this.data.has(dataId)) return released;
-    if (pendingOuter(dataId) !== undefined) {
-      // A deferred outer product dropped unread (deferred-outer.ts): reading its values now would compute it.
-      dropPendingOuter(dataId);
-      return released;
-    }
     // A forced dispose can drop data other tensors still name; such data is never reused.
-    if (!force) recycle(entry.values);
+    if (entry !== undefined && !force && !this.data.has(dataId)) recycle(entry.values);
     return released;
   }
 }

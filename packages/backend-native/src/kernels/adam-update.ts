@@ -2,7 +2,6 @@ import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 import type { NativeAddon } from '../addon.js';
 import { isUnescaped } from '../buffer-pool.js';
-import { pendingOuter } from '../deferred-outer.js';
 import { floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 
 /** Name of the fused Adam kernel; only 'native' registers it, so other backends keep the stock optimizer. */
@@ -74,26 +73,17 @@ export function adamUpdateKernel(addon: NativeAddon): NativeKernelConfig {
     for (let i = 0; i < attrs.count; i++) {
       const names = adamUpdateInputNames(i);
       const tensors = [named[names.value], named[names.m], named[names.v], named[names.gradient]];
-      const gradient = tensors[3];
-      // A deferred outer product (deferred-outer.ts, multimodal APB's W_ap gradient) is formed
-      // entry by entry inside the update instead of being written out and read back.
-      const outer = gradient?.dtype === 'float32' ? pendingOuter(gradient.dataId) : undefined;
-      const [value, m, v, g] = tensors.map((t, k) => (t === undefined || (k === 3 && outer) ? undefined : floatValues(backend, t)));
-      const gradientSize = outer ? outer.column.length * outer.row.length : g?.length;
-      if (!value || !m || !v || gradientSize === undefined || m.length !== value.length || v.length !== value.length || gradientSize !== value.length) {
+      const [value, m, v, g] = tensors.map((t) => (t === undefined ? undefined : floatValues(backend, t)));
+      if (!value || !m || !v || !g || m.length !== value.length || v.length !== value.length || g.length !== value.length) {
         throw new Error(`${ADAM_UPDATE}: variable ${i} needs float32 value, moments and gradient of one size.`);
       }
-      const update = (newValue: Float32Array, newM: Float32Array, newV: Float32Array) => {
-        if (outer) addon.adamUpdateOuter(value, m, v, outer.column, outer.row, newValue, newM, newV, params);
-        else addon.adamUpdate(value, m, v, g!, newValue, newM, newV, params);
-      };
       const shape = tensors[0]!.shape;
       const state = [tensors[0]!, tensors[1]!, tensors[2]!];
       if (state.every((tensor) => writableInPlace(backend, tensor))) {
         // Writing over the arrays read saves the memory traffic of three fresh outputs (for
         // multimodal APB's 2.1 M parameters, about a fifth of the step). Each output is the input's
         // own data with one more reference, which the caller's assign and dispose then balance.
-        update(value, m, v);
+        addon.adamUpdate(value, m, v, g, value, m, v, params);
         for (const tensor of state) {
           backend.incRef(tensor.dataId);
           outputs.push({ dataId: tensor.dataId, shape, dtype: 'float32' });
@@ -104,7 +94,7 @@ export function adamUpdateKernel(addon: NativeAddon): NativeKernelConfig {
       const newValue = outputArray(size);
       const newM = outputArray(size);
       const newV = outputArray(size);
-      update(newValue, newM, newV);
+      addon.adamUpdate(value, m, v, g, newValue, newM, newV, params);
       outputs.push(
         backend.makeTensorInfo(shape, 'float32', newValue),
         backend.makeTensorInfo(shape, 'float32', newM),

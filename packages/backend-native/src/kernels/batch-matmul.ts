@@ -1,14 +1,10 @@
 import { BatchMatMul, type BatchMatMulAttrs, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 
 import { ACTIVATION_CODES, type NativeAddon } from '../addon.js';
-import { DEFERRED_OUTER_MIN, deferredOuter } from '../deferred-outer.js';
 import { cpuKernelFunc, floatValues, outputArray, type CpuKernelArgs, type NativeKernelConfig } from './kernel-support.js';
 import { matMulGeometry } from './matmul-geometry.js';
 
-/**
- * BatchMatMul (what `tf.matMul` runs) as oneDNN GEMMs, transposes folded into the GEMM call. A large
- * outer product (k = 1, no batch) is deferred until read (see deferred-outer.ts).
- */
+/** BatchMatMul (what `tf.matMul` runs) as oneDNN GEMMs, transposes folded into the GEMM call. */
 export function batchMatMulKernel(addon: NativeAddon): NativeKernelConfig {
   const fallback = cpuKernelFunc(BatchMatMul);
   const kernelFunc = (args: CpuKernelArgs) => {
@@ -20,10 +16,6 @@ export function batchMatMulKernel(addon: NativeAddon): NativeKernelConfig {
     const geometry = matMulGeometry(a, b, transposeA, transposeB);
     if (!aValues || !bValues || !geometry) return fallback(args);
     const { batchA, batchB, m, n, k, outShape } = geometry;
-    if (k === 1 && batchA === 1 && batchB === 1 && m * n >= DEFERRED_OUTER_MIN) {
-      // With one term per entry both operands are plain vectors, whatever their transposes.
-      return deferredOuter(backend, addon, outShape, aValues, bValues);
-    }
     const out = outputArray(Math.max(batchA, batchB) * m * n);
     addon.batchMatMul(aValues, bValues, out, batchA, batchB, m, n, k, transposeA, transposeB, null, ACTIVATION_CODES.linear);
     return backend.makeTensorInfo(outShape, 'float32', out);
