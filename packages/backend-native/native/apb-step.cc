@@ -1,8 +1,8 @@
 // The multimodal APB memory step (kernel ApbMultimodalStep; paper Alg. 2 with DenseApb's budget and
 // clip): the ~25 small tensor operations of the layer's portable step in one call. Every operation
 // is the one the portable step runs on the native backend, in its order and float32 rounding: the
-// products are BatchMatMul's own one-row products (rowTimesMatrix), and the rest mirrors tfjs's cpu kernels (Sign, Abs, Max, divNoNan,
-// Minimum, ClipByValue), so the memories come out bitwise the same.
+// products are BatchMatMul's own one-row products (rowTimesMatrix), and the rest mirrors tfjs's cpu
+// kernels (Sign, Abs, Max, divNoNan, Minimum, ClipByValue), so the memories come out bitwise the same.
 #include "strict-fp.h"
 
 #include <cmath>
@@ -24,9 +24,10 @@ float maxAbs(const float* x, int64_t n) {
   return best;
 }
 
-// tf.divNoNan(eps, tf.max(tf.abs(product))), product = step W_ap: the factor that makes the step
-// move no entry of delta by more than eps; 0 when the step moves none.
-float budgetScale(float eps, const float* product, int64_t n) {
+// tf.divNoNan(eps, tf.max(tf.abs(step W_ap))): the factor that makes the step move no entry of
+// delta by more than eps; 0 when the step moves none.
+float budgetScale(float eps, const float* step, const float* w, float* product, int64_t h, int64_t n) {
+  rowTimesMatrix(step, w, product, n, h, false);
   const float largest = maxAbs(product, n);
   return largest == 0.f ? 0.f : eps / largest;
 }
@@ -40,11 +41,7 @@ void apbMultimodalStep(const MultimodalStepParams& p, const float* gradientSum, 
   // sigma = sign(G_sum W_ap^T)
   rowTimesMatrix(gradientSum, w, direction.data(), h, n, true);
   apb::sign(direction.data(), direction.data(), h);
-  float epsM = p.eps;
-  if (p.budgeted) {
-    rowTimesMatrix(direction.data(), w, product.data(), n, h, false);
-    epsM = budgetScale(p.eps, product.data(), n);
-  }
+  const float epsM = p.budgeted ? budgetScale(p.eps, direction.data(), w, product.data(), h, n) : p.eps;
   const float scale = epsM * p.sign;
   for (int64_t i = 0; i < h; ++i) {
     const float base = p.accumulate ? memories[i] : 0.f;
@@ -56,8 +53,7 @@ void apbMultimodalStep(const MultimodalStepParams& p, const float* gradientSum, 
   // The clipped step, shortened back into the budget (see DenseApb.applyApbStep).
   std::vector<float>& clipped = direction;
   for (int64_t i = 0; i < h; ++i) clipped[i] = next[i] - (p.accumulate ? memories[i] : 0.f);
-  rowTimesMatrix(clipped.data(), w, product.data(), n, h, false);
-  const float shorten = budgetScale(p.eps, product.data(), n);
+  const float shorten = budgetScale(p.eps, clipped.data(), w, product.data(), h, n);
   // tf.minimum(1, s): Math.min's semantics, NaN wins.
   const float factor = std::isnan(shorten) ? shorten : (shorten < 1.f ? shorten : 1.f);
   for (int64_t i = 0; i < h; ++i) {

@@ -187,7 +187,7 @@ void rowTimesMatrix(const float* a, const float* b, float* out, int64_t n, int64
 }
 
 void outerProduct(const float* column, const float* row, float* out, int64_t h, int64_t n) {
-  parallelFor(h, std::max<int64_t>(1, (1 << 15) / n), [&](int64_t begin, int64_t end) {
+  parallelFor(h, std::max<int64_t>(1, (1 << 15) / std::max<int64_t>(1, n)), [&](int64_t begin, int64_t end) {
     for (int64_t i = begin; i < end; ++i) {
       const float ci = column[i];
       float* outRow = out + i * n;

@@ -61,6 +61,16 @@ describeNative('outer products (k = 1) on the native backend', () => {
     });
   }
 
+  it('returns empty products of empty vectors', async () => {
+    await useNative(2);
+    const shapes = tf.tidy(() => [
+      tf.matMul(tf.ones([5, 1]), tf.ones([1, 0])).shape,
+      tf.matMul(tf.ones([0, 1]), tf.ones([1, 7])).shape,
+      tf.matMul(tf.ones([1, 3]), tf.ones([0, 3]), false, true).shape,
+    ]);
+    expect(shapes).toEqual([[5, 0], [0, 7], [1, 0]]);
+  });
+
   it('matches the cpu backend bitwise', async () => {
     const column = withSpecials(3_000, 5);
     const row = withSpecials(84, 6);
