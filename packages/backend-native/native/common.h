@@ -1,5 +1,6 @@
 // Shared declarations of the addon: parameter blocks passed from JavaScript and the kernels.
 #pragma once
+#include <csignal>
 #include <cstdint>
 #include <functional>
 
@@ -38,13 +39,14 @@ void parallelSlots(int64_t chunks, int slots, const std::function<void(int64_t c
 void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t begin, int64_t end)>& fn);
 
 // Holds this thread's asynchronous signals (SIGPROF, SIGINT, SIGCHLD, ...) while alive; they are
-// delivered when it ends. Every call into oneDNN's sgemm runs under one: with oneDNN 2.6's AVX-512
-// kernels, a signal handled on the thread's own stack during the call corrupts memory. Measured on
-// this project's AVX-512 machine: `node --cpu-prof` training on 'native' aborted with glibc heap
-// corruption, and so did plain C++ calling dnnl_sgemm under a 100 us SIGPROF timer; the same C++
-// ran clean with DNNL_MAX_CPU_ISA=AVX2 or with the handler on an alternate stack. The pool's workers
-// hold these signals for good; entry points that reach oneDNN from the calling thread declare one
-// of these (a syscall pair, about 2 us here).
+// delivered when the outermost one ends. Every call into oneDNN's sgemm runs under one (sgemmStatus
+// takes one itself): with oneDNN 2.6's AVX-512 kernels, a signal handled on the thread's own stack
+// during the call corrupts memory. Measured on this project's AVX-512 machine: `node --cpu-prof`
+// training on 'native' aborted with glibc heap corruption, and so did plain C++ calling dnnl_sgemm
+// under a 100 us SIGPROF timer; the same C++ ran clean with DNNL_MAX_CPU_ISA=AVX2 or with the
+// handler on an alternate stack. Holding costs a syscall pair (about 2 us here) on the outermost
+// one only: the pool's workers hold these signals for good, and kernels that make many sgemm calls
+// declare one around them all.
 class AsyncSignalsHeld {
  public:
   AsyncSignalsHeld();
@@ -53,7 +55,8 @@ class AsyncSignalsHeld {
   AsyncSignalsHeld& operator=(const AsyncSignalsHeld&) = delete;
 
  private:
-  unsigned char previous_[128];  // the thread's sigset_t, kept opaque here
+  bool outermost_;
+  sigset_t previous_;
 };
 
 // Row-major single-precision GEMM through oneDNN; throws std::runtime_error if it fails.

@@ -26,6 +26,9 @@ namespace apb {
 
 namespace {
 
+// How many AsyncSignalsHeld this thread is inside (a pool worker: always at least one).
+thread_local int tSignalsHeld = 0;
+
 // Every signal a thread may hold: all but those a fault raises on the faulting thread itself.
 sigset_t asyncSignals() {
   sigset_t set;
@@ -108,9 +111,10 @@ class Pool {
     // inside every GEMM this worker runs, oversubscribing the cores.
     omp_set_num_threads(1);
     // Workers run oneDNN's sgemm all the time; see AsyncSignalsHeld. The process's signals go to
-    // the main thread instead.
+    // the main thread instead, and their sgemm calls need no syscalls.
     const sigset_t held = asyncSignals();
     pthread_sigmask(SIG_BLOCK, &held, nullptr);
+    tSignalsHeld = 1;
     tInsidePool = true;
     uint64_t seen = 0;
     for (;;) {
@@ -155,14 +159,16 @@ Pool& pool() {
 
 }  // namespace
 
-static_assert(sizeof(sigset_t) <= 128, "AsyncSignalsHeld keeps a sigset_t in 128 bytes");
-
-AsyncSignalsHeld::AsyncSignalsHeld() {
+AsyncSignalsHeld::AsyncSignalsHeld() : outermost_(tSignalsHeld++ == 0) {
+  if (!outermost_) return;
   const sigset_t held = asyncSignals();
-  pthread_sigmask(SIG_BLOCK, &held, reinterpret_cast<sigset_t*>(previous_));
+  pthread_sigmask(SIG_BLOCK, &held, &previous_);
 }
 
-AsyncSignalsHeld::~AsyncSignalsHeld() { pthread_sigmask(SIG_SETMASK, reinterpret_cast<const sigset_t*>(previous_), nullptr); }
+AsyncSignalsHeld::~AsyncSignalsHeld() {
+  --tSignalsHeld;
+  if (outermost_) pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+}
 
 int threads() { return pool().size(); }
 
@@ -202,6 +208,7 @@ int sgemmStatus(char transA, char transB, int64_t m, int64_t n, int64_t k, float
                 const float* a, int64_t lda, const float* b, int64_t ldb, float beta, float* c,
                 int64_t ldc) {
   if (m == 0 || n == 0) return 0;
+  const AsyncSignalsHeld signalsHeld;  // free inside a kernel's or a worker's hold
   return static_cast<int>(dnnl_sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc));
 }
 
